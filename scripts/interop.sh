@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Interop check: zones written by the multiprimary crate must load in BIND,
+# NSD and Knot.
+#
+# For each zone below, the crate's `zone` example parses the input and writes
+# it in canonical text into a temp dir. Then named-checkzone, nsd-checkzone and
+# kzonecheck each check the written file. For the root zone the record counts
+# are also compared against BIND's own reading of the original file.
+#
+# Usage: scripts/interop.sh        (from anywhere; needs root only to install
+#                                  the checkers when they are missing)
+# Exit status: 0 only if every check passed.
+#
+# Nothing here sends a packet off the machine: BIND tools always get
+# `-i local`, so they never look up out-of-zone names, and NSD/Knot checkers
+# do no lookups at all. The tools are run only on files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+export LC_ALL=C
+
+# ---- checkers ---------------------------------------------------------------
+missing=()
+for c in named-checkzone named-compilezone nsd-checkzone kzonecheck; do
+    command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+done
+if ((${#missing[@]})); then
+    echo "interop: missing ${missing[*]}; installing bind9-utils nsd knot-dnssecutils"
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "interop: error: need root to apt-get install the checkers" >&2
+        exit 2
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    # Keep dpkg from starting the nsd daemon: only the checker tool is needed.
+    # (If a policy-rc.d already exists, it is left alone and used as it is.)
+    made_policy=
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    rc=0
+    { apt-get update -q && apt-get install -y -q \
+        bind9-utils nsd knot-dnssecutils; } || rc=$?
+    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+    if ((rc)); then
+        echo "interop: error: apt-get failed (exit $rc)" >&2
+        exit 2
+    fi
+    for c in named-checkzone named-compilezone nsd-checkzone kzonecheck; do
+        command -v "$c" >/dev/null 2>&1 || {
+            echo "interop: error: $c still missing after install" >&2
+            exit 2
+        }
+    done
+fi
+
+# ---- build ------------------------------------------------------------------
+echo "interop: cargo build --release --examples"
+if ! cargo build --release --examples --quiet; then
+    echo "interop: error: cargo build failed" >&2
+    exit 2
+fi
+ZONE=target/release/examples/zone
+GENZONE=target/release/examples/genzone
+[[ -x $ZONE ]] || { echo "interop: error: $ZONE was not built" >&2; exit 2; }
+
+SEED=examples/data/example.com.zone
+RICH=tests/data/rich.zone
+ROOT=../shared/corpus/root.zone
+[[ -f $SEED ]] || { echo "interop: error: seed zone $SEED is missing" >&2; exit 2; }
+[[ -f $RICH ]] || { echo "interop: error: $RICH is missing" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/interop.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+CHECKERS=(named nsd knot)
+passed=0
+failed=0
+declare -A result # "zone:check" -> ok | FAIL | -
+zones=()
+
+# Print a tool's output indented, at most 20 lines.
+show() {
+    local f=$1 n
+    n=$(wc -l <"$f")
+    ((n > 0)) || { echo "    | (no output)"; return 0; }
+    sed -n '1,20s/^/    | /p' "$f"
+    ((n <= 20)) || echo "    | ... ($((n - 20)) more lines)"
+}
+
+# Record one check's outcome.
+record() { # zone check status(0=ok)
+    if (($3 == 0)); then
+        result[$1:$2]=ok
+        passed=$((passed + 1))
+    else
+        result[$1:$2]=FAIL
+        failed=$((failed + 1))
+    fi
+}
+
+# Run one checker on a written zone file.
+run_checker() { # zone checker origin file
+    local z=$1 c=$2 origin=$3 file=$4 out="$tmp/$1.$2.out" rc=0
+    case $c in
+        named) set -- named-checkzone -i local -k fail "$origin" "$file" ;;
+        nsd) set -- nsd-checkzone "$origin" "$file" ;;
+        knot) set -- kzonecheck -d off -o "$origin" "$file" ;;
+    esac
+    echo "  \$ $*"
+    "$@" >"$out" 2>&1 || rc=$?
+    show "$out"
+    if ((rc)); then echo "    -> FAIL (exit $rc)"; else echo "    -> ok"; fi
+    record "$z" "$c" "$rc"
+}
+
+# Write INPUT with the crate to $tmp/NAME.zone, then run all checkers on it.
+check_zone() { # name origin input
+    local z=$1 origin=$2 input=$3 out="$tmp/$1.zone" err="$tmp/$1.write.err" rc=0
+    zones+=("$z")
+    echo
+    echo "== $z: $input (origin $origin)"
+    echo "  \$ $ZONE $input --origin $origin > $out"
+    "$ZONE" "$input" --origin "$origin" >"$out" 2>"$err" || rc=$?
+    if [[ -s $err ]]; then
+        echo "  crate said ($(grep -c '^warning:' "$err" || true) warnings):"
+        show "$err"
+    fi
+    if ((rc)); then
+        echo "  -> the crate failed to write $z (exit $rc); checkers not run"
+        result[$z:write]=FAIL
+        for c in "${CHECKERS[@]}"; do
+            result[$z:$c]=FAIL
+            failed=$((failed + 1))
+        done
+        return 1
+    fi
+    result[$z:write]=ok
+    echo "  wrote $(wc -l <"$out") lines"
+    for c in "${CHECKERS[@]}"; do
+        run_checker "$z" "$c" "$origin" "$out"
+    done
+}
+
+# Records in a master file written one record per line.
+count_lines() {
+    grep -Evc '^[[:space:]]*($|;|\$)' "$1" || true
+}
+
+# Records as BIND reads them: compile to full text, one record per line.
+bind_records() { # origin input output
+    named-compilezone -q -i local -f text -F text -s full -o "$3" "$1" "$2" >"$3.log" 2>&1 || {
+        show "$3.log"
+        return 1
+    }
+}
+
+# ---- the zones --------------------------------------------------------------
+check_zone seed example.com. "$SEED" || true
+check_zone rich rich.example. "$RICH" || true
+
+echo
+echo "== gen: generating with $GENZONE 100000 gen.example."
+if [[ -x $GENZONE ]] && "$GENZONE" 100000 gen.example. >"$tmp/gen.in" 2>"$tmp/gen.err"; then
+    [[ -s $tmp/gen.err ]] && show "$tmp/gen.err"
+    echo "  generated $(count_lines "$tmp/gen.in") records"
+    check_zone gen gen.example. "$tmp/gen.in" || true
+else
+    [[ -s $tmp/gen.err ]] && show "$tmp/gen.err"
+    echo "  -> genzone is missing or failed; checkers not run"
+    zones+=(gen)
+    result[gen:write]=FAIL
+    for c in "${CHECKERS[@]}"; do
+        result[gen:$c]=FAIL
+        failed=$((failed + 1))
+    done
+fi
+
+if [[ -f $ROOT ]]; then
+    if check_zone root . "$ROOT"; then
+        echo "  record counts (named-compilezone -s full, one record per line):"
+        orig=- ours=- written=-
+        if bind_records . "$ROOT" "$tmp/root.orig.full"; then
+            orig=$(count_lines "$tmp/root.orig.full")
+        fi
+        if bind_records . "$tmp/root.zone" "$tmp/root.ours.full"; then
+            ours=$(count_lines "$tmp/root.ours.full")
+        fi
+        written=$(count_lines "$tmp/root.zone")
+        echo "    original corpus file, as BIND reads it: $orig"
+        echo "    our written file, as BIND reads it:     $ours"
+        echo "    lines of records in our written file:   $written"
+        rc=0; [[ $orig != - && $orig == "$ours" ]] || rc=1
+        record root count "$rc"
+        rc=0; [[ $orig != - && $orig == "$written" ]] || rc=1
+        record root lines "$rc"
+        # Not a count, but cheap and telling: do both hold the same records?
+        if [[ $orig != - && $ours != - ]]; then
+            if diff <(grep -v '^;' "$tmp/root.orig.full" | sort) \
+                <(grep -v '^;' "$tmp/root.ours.full" | sort) >"$tmp/root.diff"; then
+                echo "    same records, field for field, as BIND reads them"
+            else
+                echo "    the records differ (< original, > ours):"
+                show "$tmp/root.diff"
+            fi
+        fi
+    fi
+else
+    echo
+    echo "== root: $ROOT not found; skipped"
+fi
+
+# ---- summary ----------------------------------------------------------------
+echo
+printf '%-6s %-6s %-6s %-6s %-6s %-6s %-6s\n' zone write named nsd knot count lines
+for z in "${zones[@]}"; do
+    printf '%-6s %-6s %-6s %-6s %-6s %-6s %-6s\n' "$z" \
+        "${result[$z:write]:--}" "${result[$z:named]:--}" "${result[$z:nsd]:--}" \
+        "${result[$z:knot]:--}" "${result[$z:count]:--}" "${result[$z:lines]:--}"
+done
+echo
+echo "interop: $passed passed, $failed failed"
+((failed == 0))

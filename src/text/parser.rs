@@ -1,0 +1,536 @@
+//! Zone text to [`Zone`]: directives (`$ORIGIN`, `$TTL`, `$INCLUDE`), owners, TTLs,
+//! classes and types (RFC 1035 §5.1, RFC 2308 §4, RFC 3597 §5), then record data by the
+//! type's schema.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hickory_proto::rr::{DNSClass, Name, RecordType};
+use hickory_proto::serialize::binary::BinDecodable;
+
+use crate::error::{ParseError, ParseErrorKind, Position, quote};
+use crate::rdata::{self, TypeWord};
+use crate::text::lexer::{Lexer, Token};
+use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
+use crate::text::{ParseOptions, codec};
+use crate::zone::{Zone, data_fits};
+
+/// The largest TTL RFC 2181 §8 allows.
+const MAX_TTL: u32 = 0x7fff_ffff;
+
+/// What carries from one entry to the next, and across `$INCLUDE`.
+struct State {
+    origin: Option<Vec<u8>>,
+    zone_origin: Option<Vec<u8>>,
+    default_ttl: Option<u32>,
+    last_ttl: Option<u32>,
+    owner: Option<Name>,
+    owner_raw: Vec<u8>,
+    class: Option<DNSClass>,
+}
+
+/// Parses zone text into a zone (not validated).
+pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseError> {
+    let file: Option<Arc<str>> = options.file_name.as_deref().map(Arc::from);
+    if text.len() > options.limits.max_text {
+        return Err(ParseError::new(
+            file,
+            Position { line: 1, column: 1 },
+            ParseErrorKind::TextTooLarge {
+                limit: options.limits.max_text,
+            },
+        ));
+    }
+    let origin_wire = options.origin.as_ref().map(name_to_wire);
+    let mut state = State {
+        origin: origin_wire.clone(),
+        zone_origin: origin_wire,
+        default_ttl: options.default_ttl,
+        last_ttl: None,
+        owner: None,
+        owner_raw: Vec::new(),
+        class: None,
+    };
+    let mut zone = Zone::new(Name::root());
+    let mut parser = Parser {
+        options,
+        zone: &mut zone,
+        scratch: Vec::with_capacity(512),
+        records: 0,
+        soa_owner: None,
+    };
+    parser.parse_text(text, file, &mut state, 0)?;
+    let origin = state
+        .zone_origin
+        .as_deref()
+        .or(parser.soa_owner.as_deref())
+        .and_then(|wire| Name::from_bytes(wire).ok())
+        .unwrap_or_else(Name::root);
+    zone.set_origin(origin, state.class.unwrap_or(DNSClass::IN));
+    Ok(zone)
+}
+
+fn name_to_wire(name: &Name) -> Vec<u8> {
+    let mut wire = Vec::with_capacity(name.len() + 1);
+    for label in name.iter() {
+        wire.push(u8::try_from(label.len()).unwrap_or(63));
+        wire.extend_from_slice(label);
+    }
+    wire.push(0);
+    wire
+}
+
+/// A file to read in place of an `$INCLUDE` line.
+struct Include {
+    text: String,
+    file: Arc<str>,
+    origin: Option<Vec<u8>>,
+}
+
+struct Parser<'p> {
+    options: &'p ParseOptions,
+    zone: &'p mut Zone,
+    scratch: Vec<u8>,
+    records: usize,
+    soa_owner: Option<Vec<u8>>,
+}
+
+/// Where tokens ran out: just after the last one.
+fn end_of(tokens: &[Token<'_>]) -> Position {
+    tokens
+        .last()
+        .map_or(Position { line: 1, column: 1 }, |t| Position {
+            line: t.position.line,
+            column: t.position.column
+                + u32::try_from(t.raw.len()).unwrap_or(0)
+                + if t.quoted { 2 } else { 0 },
+        })
+}
+
+fn expected(token: &Token<'_>, what: &'static str) -> (Position, ParseErrorKind) {
+    (
+        token.position,
+        ParseErrorKind::Expected {
+            expected: what,
+            found: quote(token.raw),
+        },
+    )
+}
+
+/// Reads a class word: `IN`, `CH`, `HS`, `CS` or `CLASSnnn`.
+fn class_from_word(word: &[u8]) -> Option<DNSClass> {
+    let known = [
+        (b"IN", DNSClass::IN),
+        (b"CH", DNSClass::CH),
+        (b"HS", DNSClass::HS),
+        (b"CS", DNSClass::Unknown(2)),
+    ];
+    if let Some((_, class)) = known.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+        return Some(*class);
+    }
+    rdata::numeric_suffix(word, b"CLASS").map(DNSClass::from)
+}
+
+impl Parser<'_> {
+    fn parse_text(
+        &mut self,
+        text: &str,
+        file: Option<Arc<str>>,
+        state: &mut State,
+        depth: usize,
+    ) -> Result<(), ParseError> {
+        let mut lexer = Lexer::new(text, self.options.limits.max_line);
+        let mut tokens = Vec::with_capacity(16);
+        loop {
+            let blank = match lexer.next_entry(&mut tokens) {
+                Ok(Some(blank)) => blank,
+                Ok(None) => return Ok(()),
+                Err((position, kind)) => return Err(ParseError::new(file, position, kind)),
+            };
+            let first = tokens.first().copied();
+            let result = match first {
+                Some(token) if !blank && token.raw.first() == Some(&b'$') && !token.quoted => {
+                    self.directive(&tokens, state, depth)
+                }
+                _ => self.record(&tokens, blank, state).map(|()| None),
+            };
+            match result {
+                Err((position, kind)) => return Err(ParseError::new(file, position, kind)),
+                Ok(None) => {}
+                Ok(Some(include)) => {
+                    // The included file has its own origin and owner; the including file's
+                    // are restored after it (RFC 1035 §5.1).
+                    let saved_origin = std::mem::replace(&mut state.origin, include.origin);
+                    let saved_owner = state.owner.take();
+                    let saved_raw = std::mem::take(&mut state.owner_raw);
+                    self.parse_text(&include.text, Some(include.file), state, depth + 1)?;
+                    state.origin = saved_origin;
+                    state.owner = saved_owner;
+                    state.owner_raw = saved_raw;
+                }
+            }
+        }
+    }
+
+    fn directive(
+        &mut self,
+        tokens: &[Token<'_>],
+        state: &mut State,
+        depth: usize,
+    ) -> Result<Option<Include>, (Position, ParseErrorKind)> {
+        let Some((word, args)) = tokens.split_first() else {
+            return Ok(None);
+        };
+        let end = end_of(tokens);
+        let trailing = |extra: Option<&Token<'_>>| match extra {
+            Some(t) => Err((
+                t.position,
+                ParseErrorKind::TrailingData {
+                    found: quote(t.raw),
+                },
+            )),
+            None => Ok(()),
+        };
+        if word.raw.eq_ignore_ascii_case(b"$ORIGIN") {
+            let name = args.first().ok_or((
+                end,
+                ParseErrorKind::UnexpectedEnd {
+                    expected: "a domain name",
+                },
+            ))?;
+            let mut wire = Vec::new();
+            parse_name(name.raw, state.origin.as_deref(), &mut wire)
+                .map_err(|kind| (name.position, kind))?;
+            trailing(args.get(1))?;
+            if state.zone_origin.is_none() {
+                state.zone_origin = Some(wire.clone());
+            }
+            state.origin = Some(wire);
+            state.owner_raw.clear();
+            Ok(None)
+        } else if word.raw.eq_ignore_ascii_case(b"$TTL") {
+            let ttl = args
+                .first()
+                .ok_or((end, ParseErrorKind::UnexpectedEnd { expected: "a TTL" }))?;
+            let value = parse_ttl(ttl.raw)
+                .filter(|&t| t <= MAX_TTL)
+                .ok_or_else(|| {
+                    (
+                        ttl.position,
+                        ParseErrorKind::BadTtl {
+                            found: quote(ttl.raw),
+                        },
+                    )
+                })?;
+            trailing(args.get(1))?;
+            state.default_ttl = Some(value);
+            Ok(None)
+        } else if word.raw.eq_ignore_ascii_case(b"$INCLUDE") {
+            let path = args.first().ok_or((
+                end,
+                ParseErrorKind::UnexpectedEnd {
+                    expected: "a file name",
+                },
+            ))?;
+            let mut path_bytes = Vec::new();
+            crate::text::lexer::unescape(path.raw, &mut path_bytes)
+                .map_err(|kind| (path.position, kind))?;
+            let path_text = String::from_utf8_lossy(&path_bytes).into_owned();
+            let mut origin = state.origin.clone();
+            if let Some(name) = args.get(1) {
+                let mut wire = Vec::new();
+                parse_name(name.raw, state.origin.as_deref(), &mut wire)
+                    .map_err(|kind| (name.position, kind))?;
+                origin = Some(wire);
+            }
+            trailing(args.get(2))?;
+            let resolved = self
+                .resolve_include(&path_text)
+                .map_err(|kind| (path.position, kind))?;
+            if depth + 1 > self.options.limits.max_include_depth {
+                return Err((
+                    path.position,
+                    ParseErrorKind::IncludeTooDeep {
+                        limit: self.options.limits.max_include_depth,
+                    },
+                ));
+            }
+            let text = std::fs::read_to_string(&resolved).map_err(|e| {
+                (
+                    path.position,
+                    ParseErrorKind::IncludeUnreadable {
+                        path: path_text.clone(),
+                        reason: e.to_string(),
+                    },
+                )
+            })?;
+            Ok(Some(Include {
+                text,
+                file: Arc::from(path_text.as_str()),
+                origin,
+            }))
+        } else {
+            Err((
+                word.position,
+                ParseErrorKind::UnknownDirective {
+                    found: quote(word.raw),
+                },
+            ))
+        }
+    }
+
+    /// The included file's path, checked to lie inside the granted directory.
+    fn resolve_include(&self, path: &str) -> Result<PathBuf, ParseErrorKind> {
+        let Some(base) = &self.options.include_dir else {
+            return Err(ParseErrorKind::IncludeNotAllowed { path: path.into() });
+        };
+        let unreadable = |e: std::io::Error| ParseErrorKind::IncludeUnreadable {
+            path: path.into(),
+            reason: e.to_string(),
+        };
+        let base = base.canonicalize().map_err(unreadable)?;
+        let joined = base.join(Path::new(path));
+        let resolved = joined.canonicalize().map_err(unreadable)?;
+        if !resolved.starts_with(&base) {
+            return Err(ParseErrorKind::IncludeOutsideBase { path: path.into() });
+        }
+        Ok(resolved)
+    }
+
+    fn record(
+        &mut self,
+        tokens: &[Token<'_>],
+        blank: bool,
+        state: &mut State,
+    ) -> Result<(), (Position, ParseErrorKind)> {
+        let end = end_of(tokens);
+        let mut rest = tokens;
+        if blank {
+            if state.owner.is_none() {
+                let at = tokens.first().map_or(end, |t| t.position);
+                return Err((at, ParseErrorKind::NoPreviousOwner));
+            }
+        } else if let Some((owner, tail)) = rest.split_first() {
+            rest = tail;
+            if state.owner.is_none() || owner.raw != state.owner_raw.as_slice() || owner.quoted {
+                self.scratch.clear();
+                parse_name(owner.raw, state.origin.as_deref(), &mut self.scratch)
+                    .map_err(|kind| (owner.position, kind))?;
+                let name = Name::from_bytes(&self.scratch)
+                    .map_err(|_| expected(owner, "a domain name"))?;
+                state.owner = Some(name);
+                state.owner_raw.clear();
+                state.owner_raw.extend_from_slice(owner.raw);
+            }
+        }
+        let mut ttl = None;
+        let mut class = None;
+        while let Some((token, tail)) = rest.split_first() {
+            if token.quoted {
+                break;
+            }
+            if ttl.is_none() && token.raw.first().is_some_and(u8::is_ascii_digit) {
+                let value = parse_ttl(token.raw)
+                    .filter(|&t| t <= MAX_TTL)
+                    .ok_or_else(|| {
+                        (
+                            token.position,
+                            ParseErrorKind::BadTtl {
+                                found: quote(token.raw),
+                            },
+                        )
+                    })?;
+                ttl = Some(value);
+            } else if let Some(c) = class
+                .is_none()
+                .then(|| class_from_word(token.raw))
+                .flatten()
+            {
+                class = Some((c, token));
+            } else if token.raw.eq_ignore_ascii_case(b"NONE")
+                || (token.raw.eq_ignore_ascii_case(b"ANY") && class.is_none())
+            {
+                return Err((
+                    token.position,
+                    ParseErrorKind::QueryOnly {
+                        found: quote(token.raw),
+                    },
+                ));
+            } else {
+                break;
+            }
+            rest = tail;
+        }
+        let (type_token, data) = rest.split_first().ok_or((
+            end,
+            ParseErrorKind::UnexpectedEnd {
+                expected: "a record type",
+            },
+        ))?;
+        let code = match (type_token.quoted, rdata::type_from_word(type_token.raw)) {
+            (false, TypeWord::Code(code)) => code,
+            (false, TypeWord::QueryOnly) => {
+                return Err((
+                    type_token.position,
+                    ParseErrorKind::QueryOnly {
+                        found: quote(type_token.raw),
+                    },
+                ));
+            }
+            _ => {
+                return Err((
+                    type_token.position,
+                    ParseErrorKind::UnknownType {
+                        found: quote(type_token.raw),
+                    },
+                ));
+            }
+        };
+        let record_type = RecordType::from(code);
+        if let Some((class, token)) = class {
+            match state.class {
+                None => state.class = Some(class),
+                Some(zone_class) if zone_class != class => {
+                    return Err((
+                        token.position,
+                        ParseErrorKind::ClassMismatch {
+                            expected: class_text(zone_class),
+                            found: class_text(class),
+                        },
+                    ));
+                }
+                Some(_) => {}
+            }
+        } else if state.class.is_none() {
+            state.class = Some(DNSClass::IN);
+        }
+
+        self.scratch.clear();
+        let origin = state.origin.as_deref();
+        match data.split_first() {
+            Some((marker, tail)) if marker.raw == b"\\#" && !marker.quoted => {
+                let length_token = tail.first().ok_or((
+                    end,
+                    ParseErrorKind::UnexpectedEnd {
+                        expected: "the length of the generic data",
+                    },
+                ))?;
+                let declared: usize = std::str::from_utf8(length_token.raw)
+                    .ok()
+                    .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|s| s.parse().ok())
+                    .filter(|&l| l <= usize::from(u16::MAX))
+                    .ok_or_else(|| {
+                        expected(length_token, "the length of the generic data (0 to 65535)")
+                    })?;
+                let mut hex = Vec::new();
+                for token in tail.get(1..).unwrap_or_default() {
+                    if token.quoted {
+                        return Err(expected(token, "hexadecimal data"));
+                    }
+                    hex.extend_from_slice(token.raw);
+                }
+                if codec::hex_decode(&hex, &mut self.scratch).is_none() {
+                    let at = tail.get(1).unwrap_or(length_token);
+                    return Err(expected(at, "hexadecimal data"));
+                }
+                if self.scratch.len() != declared {
+                    return Err((
+                        length_token.position,
+                        ParseErrorKind::GenericLength {
+                            declared,
+                            actual: self.scratch.len(),
+                        },
+                    ));
+                }
+                if !data_fits(record_type, &self.scratch) {
+                    return Err((
+                        marker.position,
+                        ParseErrorKind::InvalidRdata {
+                            record_type,
+                            reason: "it does not match the type's format",
+                        },
+                    ));
+                }
+            }
+            _ => {
+                let Some((fields, _)) = rdata::schema(code) else {
+                    let at = data.first().map_or(end, |t| t.position);
+                    return Err((
+                        at,
+                        ParseErrorKind::UnexpectedEnd {
+                            expected: "`\\#` generic data: this type has no other presentation format",
+                        },
+                    ));
+                };
+                parse_rdata(fields, data, origin, end, &mut self.scratch)?;
+                if self.scratch.len() > usize::from(u16::MAX) {
+                    return Err((
+                        type_token.position,
+                        ParseErrorKind::RdataTooLong {
+                            length: self.scratch.len(),
+                        },
+                    ));
+                }
+                if !data_fits(record_type, &self.scratch) {
+                    let at = data.first().map_or(end, |t| t.position);
+                    return Err((
+                        at,
+                        ParseErrorKind::InvalidRdata {
+                            record_type,
+                            reason: "a field is out of range",
+                        },
+                    ));
+                }
+            }
+        }
+
+        let ttl = match ttl.or(state.default_ttl).or(state.last_ttl) {
+            Some(ttl) => ttl,
+            None if record_type == RecordType::SOA => {
+                // RFC 2308 §4 (and BIND): an SOA with no TTL anywhere takes its MINIMUM.
+                let minimum = self
+                    .scratch
+                    .len()
+                    .checked_sub(4)
+                    .and_then(|at| self.scratch.get(at..));
+                minimum
+                    .and_then(|m| <[u8; 4]>::try_from(m).ok())
+                    .map_or(0, u32::from_be_bytes)
+            }
+            None => return Err((type_token.position, ParseErrorKind::NoTtl)),
+        };
+        state.last_ttl = Some(ttl);
+
+        if record_type == RecordType::SOA && self.soa_owner.is_none() {
+            if let Some(owner) = &state.owner {
+                self.soa_owner = Some(name_to_wire(owner));
+            }
+        }
+        self.records += 1;
+        if self.records > self.options.limits.max_records {
+            return Err((
+                type_token.position,
+                ParseErrorKind::TooManyRecords {
+                    limit: self.options.limits.max_records,
+                },
+            ));
+        }
+        let Some(owner) = &state.owner else {
+            return Err((end, ParseErrorKind::NoPreviousOwner));
+        };
+        self.zone
+            .insert_data(owner, record_type, ttl, &self.scratch);
+        Ok(())
+    }
+}
+
+/// The text of a class: its mnemonic, or `CLASSnnn`.
+pub(crate) fn class_text(class: DNSClass) -> String {
+    match class {
+        DNSClass::IN => "IN".into(),
+        DNSClass::CH => "CH".into(),
+        DNSClass::HS => "HS".into(),
+        other => format!("CLASS{}", u16::from(other)),
+    }
+}
