@@ -41,9 +41,34 @@ use crate::rdata;
 pub struct Zone {
     origin: Name,
     class: DNSClass,
-    nodes: BTreeMap<Name, Vec<Rrset>>,
+    // Keyed by `canonical_key(owner)`, so that byte order is RFC 4034 §6.1 order.
+    nodes: BTreeMap<Box<[u8]>, Node>,
     duplicates: BTreeMap<(Name, RecordType), usize>,
     len: usize,
+}
+
+/// One owner name: its spelling as first inserted, and its RRsets by type code.
+#[derive(Clone, PartialEq, Eq)]
+struct Node {
+    name: Name,
+    rrsets: Vec<Rrset>,
+}
+
+/// A byte string whose order is the canonical order of names (RFC 4034 §6.1): labels from
+/// the root down, each lowercased and ended by 0, with octets 0 and 1 escaped as 1,1 and
+/// 1,2 so that a label's end sorts before any octet of a longer label.
+pub(crate) fn canonical_key(name: &Name) -> Vec<u8> {
+    let mut key = Vec::with_capacity(name.len() + 2);
+    for label in name.iter().rev() {
+        for &byte in label {
+            match byte {
+                0 | 1 => key.extend_from_slice(&[1, byte + 1]),
+                _ => key.push(byte.to_ascii_lowercase()),
+            }
+        }
+        key.push(0);
+    }
+    key
 }
 
 /// The records of one owner and type. Each record keeps its own TTL, so a zone whose
@@ -208,9 +233,20 @@ impl Zone {
         ttl: u32,
         data: &[u8],
     ) -> bool {
-        let rrsets = match self.nodes.get_mut(owner) {
-            Some(rrsets) => rrsets,
-            None => self.nodes.entry(owner.clone()).or_default(),
+        let key = canonical_key(owner);
+        let rrsets = match self.nodes.get_mut(key.as_slice()) {
+            Some(node) => &mut node.rrsets,
+            None => {
+                let node = Node {
+                    name: owner.clone(),
+                    rrsets: Vec::new(),
+                };
+                &mut self
+                    .nodes
+                    .entry(key.into_boxed_slice())
+                    .or_insert(node)
+                    .rrsets
+            }
         };
         let index = match rrsets
             .binary_search_by_key(&u16::from(record_type), |r| u16::from(r.record_type))
@@ -245,11 +281,12 @@ impl Zone {
 
     /// Removes the RRset of `name` and `record_type`, returning it.
     pub fn remove(&mut self, name: &Name, record_type: RecordType) -> Option<Rrset> {
-        let rrsets = self.nodes.get_mut(name)?;
+        let key = canonical_key(name);
+        let rrsets = &mut self.nodes.get_mut(key.as_slice())?.rrsets;
         let index = rrsets.iter().position(|r| r.record_type == record_type)?;
         let rrset = rrsets.remove(index);
         if rrsets.is_empty() {
-            self.nodes.remove(name);
+            self.nodes.remove(key.as_slice());
         }
         self.duplicates.remove(&(name.clone(), record_type));
         self.len -= rrset.len();
@@ -266,7 +303,8 @@ impl Zone {
             return false;
         }
         let name = &record.name;
-        let Some(rrsets) = self.nodes.get_mut(name) else {
+        let key = canonical_key(name);
+        let Some(Node { rrsets, .. }) = self.nodes.get_mut(key.as_slice()) else {
             return false;
         };
         let Some(index) = rrsets
@@ -285,7 +323,7 @@ impl Zone {
         if rrset.is_empty() {
             rrsets.remove(index);
             if rrsets.is_empty() {
-                self.nodes.remove(name);
+                self.nodes.remove(key.as_slice());
             }
         }
         true
@@ -294,26 +332,30 @@ impl Zone {
     /// The RRset of `name` and `record_type`.
     pub fn rrset(&self, name: &Name, record_type: RecordType) -> Option<&Rrset> {
         self.nodes
-            .get(name)?
+            .get(canonical_key(name).as_slice())?
+            .rrsets
             .iter()
             .find(|r| r.record_type == record_type)
     }
 
     /// The RRsets at `name`, by type code.
     pub fn rrsets_at(&self, name: &Name) -> impl Iterator<Item = &Rrset> + '_ {
-        self.nodes.get(name).into_iter().flatten()
+        self.nodes
+            .get(canonical_key(name).as_slice())
+            .into_iter()
+            .flat_map(|node| &node.rrsets)
     }
 
     /// The owner names, in canonical order.
     pub fn names(&self) -> impl Iterator<Item = &Name> + '_ {
-        self.nodes.keys()
+        self.nodes.values().map(|node| &node.name)
     }
 
     /// Every RRset with its owner, in canonical order.
     pub fn rrsets(&self) -> impl Iterator<Item = (&Name, &Rrset)> + '_ {
         self.nodes
-            .iter()
-            .flat_map(|(name, rrsets)| rrsets.iter().map(move |r| (name, r)))
+            .values()
+            .flat_map(|node| node.rrsets.iter().map(move |r| (&node.name, r)))
     }
 
     /// Every record, borrowed, in canonical order.
@@ -355,7 +397,7 @@ impl Zone {
         }
         let mut cut: Option<&Name> = None;
         let mut dname: Option<&Name> = None;
-        for (name, rrsets) in &self.nodes {
+        for Node { name, rrsets } in self.nodes.values() {
             if !origin.zone_of(name) {
                 for rrset in rrsets {
                     push(
@@ -485,7 +527,7 @@ impl Zone {
     /// Whether `name` is at or below a zone cut other than the apex.
     fn is_occluded(&self, name: &Name) -> bool {
         let mut ancestor = name.clone();
-        while ancestor.num_labels() > self.origin.num_labels() {
+        while ancestor.iter().count() > self.origin.iter().count() {
             if self.rrset(&ancestor, RecordType::NS).is_some() {
                 return true;
             }

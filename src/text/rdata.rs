@@ -578,7 +578,7 @@ pub(crate) fn write_quoted(text: &[u8], out: &mut String) {
 pub(crate) fn write_rdata(fields: &'static [Field], data: &[u8], out: &mut String) -> Option<()> {
     let parts = rdata::split(fields, data)?;
     for (index, (field, value)) in parts.into_iter().enumerate() {
-        if index > 0 {
+        if index > 0 && !out.ends_with(' ') {
             out.push(' ');
         }
         let be = |n: usize| -> Option<u64> {
@@ -633,6 +633,10 @@ pub(crate) fn write_rdata(fields: &'static [Field], data: &[u8], out: &mut Strin
             Field::Text => write_quoted(value, out),
             Field::SvcParams => write_svc_params(value, out)?,
         }
+    }
+    // A trailing field that wrote nothing (an empty bitmap or parameter list).
+    if out.ends_with(' ') {
+        out.pop();
     }
     Some(())
 }

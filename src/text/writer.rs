@@ -65,7 +65,8 @@ fn write_owner(owner: &Name, origin: &Name, out: &mut String) {
     if owner == origin {
         out.push('@');
     } else if origin.zone_of(owner) {
-        let keep = usize::from(owner.num_labels() - origin.num_labels());
+        // Not `num_labels`, which leaves out a leading `*` (the RRSIG label count).
+        let keep = owner.iter().count().saturating_sub(origin.iter().count());
         for (index, label) in owner.iter().take(keep).enumerate() {
             if index > 0 {
                 out.push('.');
