@@ -4,6 +4,8 @@ pub use hickory_proto;
 
 pub mod error;
 mod rdata;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 pub mod text;
 mod zone;
 

@@ -393,10 +393,10 @@ pub(crate) fn canonical(record_type: RecordType, data: &[u8], out: &mut Vec<u8>)
     };
     let mut at = 0;
     for (field, value) in parts {
-        if field == Name {
-            if let Some(name) = out.get_mut(at..at + value.len()) {
-                lowercase_wire_name(name);
-            }
+        if field == Name
+            && let Some(name) = out.get_mut(at..at + value.len())
+        {
+            lowercase_wire_name(name);
         }
         at += value.len();
     }

@@ -107,13 +107,13 @@ pub enum RecordError {
     #[error("owner {owner} is not fully qualified")]
     RelativeOwner {
         /// The owner as given.
-        owner: Name,
+        owner: Box<Name>,
     },
     /// The record data could not be encoded.
     #[error("record data of {owner} {record_type} cannot be encoded: {source}")]
     Encode {
         /// The owner.
-        owner: Name,
+        owner: Box<Name>,
         /// The type.
         record_type: RecordType,
         /// hickory-proto's error.
@@ -123,7 +123,7 @@ pub enum RecordError {
     #[error("record data of {owner} {record_type} is not valid for its type")]
     InvalidData {
         /// The owner.
-        owner: Name,
+        owner: Box<Name>,
         /// The type.
         record_type: RecordType,
     },
@@ -196,7 +196,7 @@ impl Zone {
         let record_type = record.record_type();
         if !owner.is_fqdn() {
             return Err(RecordError::RelativeOwner {
-                owner: owner.clone(),
+                owner: Box::new(owner.clone()),
             });
         }
         if record.dns_class != self.class {
@@ -212,13 +212,13 @@ impl Zone {
             .data
             .emit(&mut encoder)
             .map_err(|source| RecordError::Encode {
-                owner: owner.clone(),
+                owner: Box::new(owner.clone()),
                 record_type,
                 source,
             })?;
         if !data_fits(record_type, &data) {
             return Err(RecordError::InvalidData {
-                owner: owner.clone(),
+                owner: Box::new(owner.clone()),
                 record_type,
             });
         }
@@ -424,14 +424,14 @@ impl Zone {
                 if record_type == RecordType::SOA && name != origin {
                     push(name, record_type, ProblemKind::SoaNotAtApex);
                 }
-                if let Some(cut) = cut {
-                    if !matches!(record_type, RecordType::A | RecordType::AAAA) {
-                        push(
-                            name,
-                            record_type,
-                            ProblemKind::BelowZoneCut { cut: cut.clone() },
-                        );
-                    }
+                if let Some(cut) = cut
+                    && !matches!(record_type, RecordType::A | RecordType::AAAA)
+                {
+                    push(
+                        name,
+                        record_type,
+                        ProblemKind::BelowZoneCut { cut: cut.clone() },
+                    );
                 }
                 if let Some(dname) = dname {
                     push(

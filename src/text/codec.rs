@@ -5,6 +5,11 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const BASE32HEX: &[u8; 32] = b"0123456789ABCDEFGHIJKLMNOPQRSTUV";
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The symbol for `value` in an alphabet (values are masked to the alphabet's size).
+fn symbol(alphabet: &[u8], value: u32) -> char {
+    char::from(alphabet.get(value as usize).copied().unwrap_or(b'?'))
+}
+
 /// Appends the base64 encoding of `data`, padded.
 pub(crate) fn base64_encode(data: &[u8], out: &mut String) {
     for chunk in data.chunks(3) {
@@ -16,7 +21,7 @@ pub(crate) fn base64_encode(data: &[u8], out: &mut String) {
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(char::from(BASE64[(n >> (18 - 6 * i) & 63) as usize]));
+                out.push(symbol(BASE64, n >> (18 - 6 * i) & 63));
             } else {
                 out.push('=');
             }
@@ -27,7 +32,7 @@ pub(crate) fn base64_encode(data: &[u8], out: &mut String) {
 /// Decodes base64 (padding required where the length needs it) into `out`. `None` on
 /// anything else.
 pub(crate) fn base64_decode(text: &[u8], out: &mut Vec<u8>) -> Option<()> {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return None;
     }
     let value = |c: u8| BASE64.iter().position(|&b| b == c).map(|v| v as u32);
@@ -52,11 +57,13 @@ pub(crate) fn base64_decode(text: &[u8], out: &mut Vec<u8>) -> Option<()> {
 pub(crate) fn base32hex_encode(data: &[u8], out: &mut String) {
     for chunk in data.chunks(5) {
         let mut block = [0u8; 8];
-        block[3..3 + chunk.len()].copy_from_slice(chunk);
+        if let Some(slot) = block.get_mut(3..3 + chunk.len()) {
+            slot.copy_from_slice(chunk);
+        }
         let n = u64::from_be_bytes(block);
         let chars = (chunk.len() * 8).div_ceil(5);
         for i in 0..chars {
-            out.push(char::from(BASE32HEX[(n >> (35 - 5 * i) & 31) as usize]));
+            out.push(symbol(BASE32HEX, (n >> (35 - 5 * i) & 31) as u32));
         }
     }
 }
@@ -93,14 +100,14 @@ pub(crate) fn base32hex_decode(text: &[u8], out: &mut Vec<u8>) -> Option<()> {
 /// Appends the uppercase hexadecimal form of `data`.
 pub(crate) fn hex_encode(data: &[u8], out: &mut String) {
     for &b in data {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
+        out.push(symbol(HEX, u32::from(b >> 4)));
+        out.push(symbol(HEX, u32::from(b & 15)));
     }
 }
 
 /// Decodes hexadecimal (either case, even length) into `out`.
 pub(crate) fn hex_decode(text: &[u8], out: &mut Vec<u8>) -> Option<()> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| {

@@ -255,7 +255,9 @@ pub(crate) fn escape_at(raw: &[u8], at: usize) -> Result<(u8, usize), ParseError
 mod tests {
     use super::*;
 
-    fn entries(text: &str) -> Vec<(bool, Vec<(String, bool, u32, u32)>)> {
+    type Entry = (bool, Vec<(String, bool, u32, u32)>);
+
+    fn entries(text: &str) -> Vec<Entry> {
         let mut lexer = Lexer::new(text, 1000);
         let mut tokens = Vec::new();
         let mut out = Vec::new();

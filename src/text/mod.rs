@@ -30,6 +30,8 @@ mod codec;
 mod lexer;
 mod parser;
 mod rdata;
+#[cfg(feature = "serde")]
+mod serde;
 mod writer;
 
 use std::fmt;

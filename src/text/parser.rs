@@ -502,10 +502,11 @@ impl Parser<'_> {
         };
         state.last_ttl = Some(ttl);
 
-        if record_type == RecordType::SOA && self.soa_owner.is_none() {
-            if let Some(owner) = &state.owner {
-                self.soa_owner = Some(name_to_wire(owner));
-            }
+        if record_type == RecordType::SOA
+            && self.soa_owner.is_none()
+            && let Some(owner) = &state.owner
+        {
+            self.soa_owner = Some(name_to_wire(owner));
         }
         self.records += 1;
         if self.records > self.options.limits.max_records {

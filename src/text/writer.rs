@@ -18,16 +18,9 @@ pub(crate) fn write(zone: &Zone, out: &mut impl fmt::Write) -> fmt::Result {
     write_absolute(origin, &mut line);
     writeln!(out, "$ORIGIN {line}")?;
     let class = class_text(zone.class());
-    let soa = zone.rrset(origin, RecordType::SOA);
-    let soa_records = soa
-        .into_iter()
-        .flat_map(|r| r.records(origin, zone.class()));
-    let rest = zone
-        .iter()
-        .filter(|r| !(r.record_type() == RecordType::SOA && r.owner() == origin));
     let mut last_owner: Option<&Name> = None;
     let mut owner_text = String::new();
-    for record in soa_records.chain(rest) {
+    for record in text_order(zone) {
         line.clear();
         if last_owner.is_none_or(|last| !last.eq_case(record.owner())) {
             owner_text.clear();
@@ -42,11 +35,32 @@ pub(crate) fn write(zone: &Zone, out: &mut impl fmt::Write) -> fmt::Result {
     Ok(())
 }
 
+/// The records in the order the writer writes them: the apex SOA first, then the rest in
+/// canonical order.
+pub(crate) fn text_order(zone: &Zone) -> impl Iterator<Item = RecordRef<'_>> + '_ {
+    let origin = zone.origin();
+    let soa = zone.rrset(origin, RecordType::SOA);
+    let soa_records = soa
+        .into_iter()
+        .flat_map(move |r| r.records(origin, zone.class()));
+    let rest = zone
+        .iter()
+        .filter(move |r| !(r.record_type() == RecordType::SOA && r.owner() == origin));
+    soa_records.chain(rest)
+}
+
 /// Writes everything after the owner: TTL, class, type and data.
 fn write_record(record: RecordRef<'_>, class: &str, line: &mut String) {
     use std::fmt::Write;
-    let code = u16::from(record.record_type());
     let _ = write!(line, "\t{}\t{class}\t", record.ttl());
+    write_data(record, line);
+}
+
+/// Writes the type, a tab, and the data: in the type's own format where it has one, else
+/// as `TYPEnnn` with RFC 3597 generic data.
+pub(crate) fn write_data(record: RecordRef<'_>, line: &mut String) {
+    use std::fmt::Write;
+    let code = u16::from(record.record_type());
     let start = line.len();
     if let Some((fields, _)) = rdata::schema(code) {
         line.push_str(&rdata::type_text(code));
