@@ -21,6 +21,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::fmt;
 
 use hickory_proto::rr::rdata::NULL;
@@ -42,16 +43,109 @@ pub struct Zone {
     origin: Name,
     class: DNSClass,
     // Keyed by `canonical_key(owner)`, so that byte order is RFC 4034 §6.1 order.
-    nodes: BTreeMap<Box<[u8]>, Node>,
+    nodes: BTreeMap<Key, Node>,
     duplicates: BTreeMap<(Name, RecordType), usize>,
     len: usize,
 }
 
 /// One owner name: its spelling as first inserted, and its RRsets by type code.
 #[derive(Clone, PartialEq, Eq)]
-struct Node {
+pub(crate) struct Node {
     name: Name,
     rrsets: Vec<Rrset>,
+}
+
+impl Node {
+    /// A node with no records.
+    pub(crate) fn new(name: Name) -> Self {
+        Self {
+            name,
+            rrsets: Vec::new(),
+        }
+    }
+
+    /// Inserts a record in canonical order; `false` if its canonical data is present.
+    pub(crate) fn insert(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+        let code = u16::from(record_type);
+        let index = match self
+            .rrsets
+            .binary_search_by_key(&code, |r| u16::from(r.record_type))
+        {
+            Ok(index) => index,
+            Err(index) => {
+                self.rrsets.insert(
+                    index,
+                    Rrset {
+                        record_type,
+                        entries: Vec::new(),
+                        len: 0,
+                    },
+                );
+                index
+            }
+        };
+        self.rrsets
+            .get_mut(index)
+            .is_some_and(|rrset| rrset.insert(ttl, data))
+    }
+}
+
+/// A canonical key, held inline when short (most names) so that the map's searches compare
+/// bytes that sit in its own nodes instead of following a pointer per comparison.
+#[derive(Clone)]
+pub(crate) enum Key {
+    /// Up to 31 octets: the length and the octets.
+    Inline(u8, [u8; 31]),
+    /// Longer keys.
+    Heap(Box<[u8]>),
+}
+
+impl Key {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Inline(len, bytes) => bytes.get(..usize::from(*len)).unwrap_or(bytes),
+            Self::Heap(bytes) => bytes,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Key {
+    fn from(key: Vec<u8>) -> Self {
+        let mut bytes = [0u8; 31];
+        match (bytes.get_mut(..key.len()), u8::try_from(key.len())) {
+            (Some(slot), Ok(len)) => {
+                slot.copy_from_slice(&key);
+                Self::Inline(len, bytes)
+            }
+            _ => Self::Heap(key.into_boxed_slice()),
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
 }
 
 /// A byte string whose order is the canonical order of names (RFC 4034 §6.1): labels from
@@ -234,48 +328,54 @@ impl Zone {
         data: &[u8],
     ) -> bool {
         let key = canonical_key(owner);
-        let rrsets = match self.nodes.get_mut(key.as_slice()) {
-            Some(node) => &mut node.rrsets,
-            None => {
-                let node = Node {
-                    name: owner.clone(),
-                    rrsets: Vec::new(),
-                };
-                &mut self
-                    .nodes
-                    .entry(key.into_boxed_slice())
-                    .or_insert(node)
-                    .rrsets
-            }
+        let node = match self.nodes.get_mut(key.as_slice()) {
+            Some(node) => node,
+            None => self
+                .nodes
+                .entry(Key::from(key))
+                .or_insert_with(|| Node::new(owner.clone())),
         };
-        let index = match rrsets
-            .binary_search_by_key(&u16::from(record_type), |r| u16::from(r.record_type))
-        {
-            Ok(index) => index,
-            Err(index) => {
-                rrsets.insert(
-                    index,
-                    Rrset {
-                        record_type,
-                        entries: Vec::new(),
-                        len: 0,
-                    },
-                );
-                index
-            }
-        };
-        let Some(rrset) = rrsets.get_mut(index) else {
-            unreachable!("index was found or inserted just above");
-        };
-        if rrset.insert(ttl, data) {
+        if node.insert(record_type, ttl, data) {
             self.len += 1;
             true
         } else {
-            *self
-                .duplicates
-                .entry((owner.clone(), record_type))
-                .or_default() += 1;
+            self.note_duplicate(owner, record_type);
             false
+        }
+    }
+
+    /// Counts a duplicate record dropped at `owner` and `record_type`.
+    pub(crate) fn note_duplicate(&mut self, owner: &Name, record_type: RecordType) {
+        *self
+            .duplicates
+            .entry((owner.clone(), record_type))
+            .or_default() += 1;
+    }
+
+    /// Adds every record of `node` (whose key is `key`), as [`insert_data`] would one by
+    /// one, with one lookup for the whole node.
+    pub(crate) fn insert_node(&mut self, key: Vec<u8>, node: Node) {
+        match self.nodes.entry(Key::from(key)) {
+            Entry::Vacant(slot) => {
+                self.len += node.rrsets.iter().map(Rrset::len).sum::<usize>();
+                slot.insert(node);
+            }
+            Entry::Occupied(mut slot) => {
+                let existing = slot.get_mut();
+                let mut duplicates = Vec::new();
+                for rrset in &node.rrsets {
+                    for (ttl, data) in rrset.iter() {
+                        if existing.insert(rrset.record_type, ttl, data) {
+                            self.len += 1;
+                        } else {
+                            duplicates.push(rrset.record_type);
+                        }
+                    }
+                }
+                for record_type in duplicates {
+                    self.note_duplicate(&node.name, record_type);
+                }
+            }
         }
     }
 

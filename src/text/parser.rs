@@ -13,7 +13,7 @@ use crate::rdata::{self, TypeWord};
 use crate::text::lexer::{Lexer, Token};
 use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
 use crate::text::{ParseOptions, codec};
-use crate::zone::{Zone, data_fits};
+use crate::zone::{Node, Zone, canonical_key, data_fits};
 
 /// The largest TTL RFC 2181 §8 allows.
 const MAX_TTL: u32 = 0x7fff_ffff;
@@ -26,6 +26,8 @@ struct State {
     last_ttl: Option<u32>,
     owner: Option<Name>,
     owner_raw: Vec<u8>,
+    // Counts changes of `owner`, so the parser knows when to look up a new node.
+    owner_generation: u64,
     class: Option<DNSClass>,
 }
 
@@ -49,6 +51,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         last_ttl: None,
         owner: None,
         owner_raw: Vec::new(),
+        owner_generation: 0,
         class: None,
     };
     let mut zone = Zone::new(Name::root());
@@ -58,8 +61,10 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         scratch: Vec::with_capacity(512),
         records: 0,
         soa_owner: None,
+        current: None,
     };
     parser.parse_text(text, file, &mut state, 0)?;
+    parser.flush();
     let origin = state
         .zone_origin
         .as_deref()
@@ -93,6 +98,16 @@ struct Parser<'p> {
     scratch: Vec<u8>,
     records: usize,
     soa_owner: Option<Vec<u8>>,
+    // The node records are being added to: consecutive records of one owner go in here,
+    // and the zone is searched once per owner rather than once per record.
+    current: Option<Current>,
+}
+
+/// The node being filled, its key, and the owner generation it was made for.
+struct Current {
+    key: Vec<u8>,
+    node: Node,
+    generation: u64,
 }
 
 /// Where tokens ran out: just after the last one.
@@ -166,6 +181,7 @@ impl Parser<'_> {
                     self.parse_text(&include.text, Some(include.file), state, depth + 1)?;
                     state.origin = saved_origin;
                     state.owner = saved_owner;
+                    state.owner_generation += 1;
                     state.owner_raw = saved_raw;
                 }
             }
@@ -319,6 +335,7 @@ impl Parser<'_> {
                 let name = Name::from_bytes(&self.scratch)
                     .map_err(|_| expected(owner, "a domain name"))?;
                 state.owner = Some(name);
+                state.owner_generation += 1;
                 state.owner_raw.clear();
                 state.owner_raw.extend_from_slice(owner.raw);
             }
@@ -520,9 +537,41 @@ impl Parser<'_> {
         let Some(owner) = &state.owner else {
             return Err((end, ParseErrorKind::NoPreviousOwner));
         };
-        self.zone
-            .insert_data(owner, record_type, ttl, &self.scratch);
+        let generation = state.owner_generation;
+        let current = match self.current.take() {
+            Some(current) if current.generation == generation => current,
+            previous => {
+                let key = canonical_key(owner);
+                match previous {
+                    Some(current) if current.key == key => Current {
+                        generation,
+                        ..current
+                    },
+                    previous => {
+                        if let Some(previous) = previous {
+                            self.zone.insert_node(previous.key, previous.node);
+                        }
+                        Current {
+                            key,
+                            node: Node::new(owner.clone()),
+                            generation,
+                        }
+                    }
+                }
+            }
+        };
+        let current = self.current.insert(current);
+        if !current.node.insert(record_type, ttl, &self.scratch) {
+            self.zone.note_duplicate(owner, record_type);
+        }
         Ok(())
+    }
+
+    /// Adds the node being filled to the zone.
+    fn flush(&mut self) {
+        if let Some(current) = self.current.take() {
+            self.zone.insert_node(current.key, current.node);
+        }
     }
 }
 
