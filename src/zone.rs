@@ -43,7 +43,7 @@ pub struct Zone {
     origin: Name,
     class: DNSClass,
     // Keyed by `canonical_key(owner)`, so that byte order is RFC 4034 §6.1 order.
-    nodes: BTreeMap<Key, Node>,
+    nodes: BTreeMap<Key, Box<Node>>,
     duplicates: BTreeMap<(Name, RecordType), usize>,
     len: usize,
 }
@@ -333,7 +333,7 @@ impl Zone {
             None => self
                 .nodes
                 .entry(Key::from(key))
-                .or_insert_with(|| Node::new(owner.clone())),
+                .or_insert_with(|| Box::new(Node::new(owner.clone()))),
         };
         if node.insert(record_type, ttl, data) {
             self.len += 1;
@@ -358,7 +358,7 @@ impl Zone {
         match self.nodes.entry(Key::from(key)) {
             Entry::Vacant(slot) => {
                 self.len += node.rrsets.iter().map(Rrset::len).sum::<usize>();
-                slot.insert(node);
+                slot.insert(Box::new(node));
             }
             Entry::Occupied(mut slot) => {
                 let existing = slot.get_mut();
@@ -404,7 +404,7 @@ impl Zone {
         }
         let name = &record.name;
         let key = canonical_key(name);
-        let Some(Node { rrsets, .. }) = self.nodes.get_mut(key.as_slice()) else {
+        let Some(Node { rrsets, .. }) = self.nodes.get_mut(key.as_slice()).map(|n| &mut **n) else {
             return false;
         };
         let Some(index) = rrsets
@@ -497,7 +497,7 @@ impl Zone {
         }
         let mut cut: Option<&Name> = None;
         let mut dname: Option<&Name> = None;
-        for Node { name, rrsets } in self.nodes.values() {
+        for Node { name, rrsets } in self.nodes.values().map(|n| &**n) {
             if !origin.zone_of(name) {
                 for rrset in rrsets {
                     push(
