@@ -1,4 +1,4 @@
-//! [proptest] strategies for downstream crates (feature `proptest`): names that need
+//! [proptest](mod@proptest) strategies for downstream crates (feature `proptest`): names that need
 //! escaping, record data of every supported type, and whole zones.
 //!
 //! Every strategy is bounded: names have at most 4 labels of at most 12 octets below the

@@ -1,4 +1,4 @@
-//! Zone text (RFC 1035 §5 master files) in and out: [`parse`] and [`write`].
+//! Zone text (RFC 1035 §5 master files) in and out: [`parse()`] and [`write()`].
 //!
 //! The parser reads everything RFC 1035 §5 allows and real zones use: `$ORIGIN`, `$TTL`
 //! (RFC 2308), `$INCLUDE` (only below a directory the caller grants), `@`, blank owners,
@@ -150,14 +150,14 @@ pub fn write(zone: &Zone, out: &mut impl fmt::Write) -> fmt::Result {
 impl FromStr for Zone {
     type Err = ParseError;
 
-    /// [`parse`] with default options.
+    /// [`parse()`] with default options.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         parse(text, &ParseOptions::new())
     }
 }
 
 impl fmt::Display for Zone {
-    /// [`write`].
+    /// [`write()`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write(self, f)
     }

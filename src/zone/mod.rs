@@ -1,0 +1,535 @@
+//! The zone model: an origin, a class, and RRsets keyed by owner and type, in canonical
+//! order (RFC 4034 §6.1), with [`Zone::validate`] reporting every rule the zone breaks.
+//!
+//! Record data is held as uncompressed wire octets, so data that hickory-proto cannot
+//! represent is kept exactly (RFC 3597); [`RecordRef::rdata`] decodes it into hickory's
+//! [`RData`] on demand.
+//!
+//! ```
+//! use std::str::FromStr;
+//! use multiprimary::Zone;
+//! use multiprimary::hickory_proto::rr::{Name, RData, Record, RecordType, rdata::A};
+//!
+//! let origin = Name::from_str("example.com.").unwrap();
+//! let mut zone = Zone::new(origin.clone());
+//! let www = Name::from_str("www.example.com.").unwrap();
+//! zone.insert(&Record::from_rdata(www.clone(), 60, RData::A(A::new(192, 0, 2, 1)))).unwrap();
+//! let rrset = zone.rrset(&www, RecordType::A).unwrap();
+//! assert_eq!(rrset.len(), 1);
+//! assert_eq!(rrset.ttl(), 60);
+//! ```
+
+mod rrset;
+mod store;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
+use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
+
+use crate::rdata;
+pub use rrset::{RecordRef, Rrset};
+use store::Store;
+pub(crate) use store::{Node, canonical_key};
+
+/// A zone: an origin, a class, and RRsets keyed by owner and type.
+///
+/// Owner names are fully qualified and compare case-insensitively; the first spelling
+/// inserted is kept. Iteration is in canonical order: owners by RFC 4034 §6.1, then types
+/// by code, then records by canonical data (RFC 4034 §6.3).
+#[derive(Clone)]
+pub struct Zone {
+    origin: Name,
+    class: DNSClass,
+    // Keyed by `canonical_key(owner)`, so that byte order is RFC 4034 §6.1 order.
+    nodes: Store,
+    duplicates: BTreeMap<(Name, RecordType), usize>,
+    len: usize,
+}
+
+/// Why a record could not be inserted into a zone.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    /// The record's class is not the zone's.
+    #[error("record class {record} differs from the zone's class {zone}")]
+    ClassMismatch {
+        /// The zone's class.
+        zone: DNSClass,
+        /// The record's class.
+        record: DNSClass,
+    },
+    /// The owner is not fully qualified.
+    #[error("owner {owner} is not fully qualified")]
+    RelativeOwner {
+        /// The owner as given.
+        owner: Box<Name>,
+    },
+    /// The record data could not be encoded.
+    #[error("record data of {owner} {record_type} cannot be encoded: {source}")]
+    Encode {
+        /// The owner.
+        owner: Box<Name>,
+        /// The type.
+        record_type: RecordType,
+        /// hickory-proto's error.
+        source: hickory_proto::ProtoError,
+    },
+    /// The record data does not fit its type, or is longer than 65,535 octets.
+    #[error("record data of {owner} {record_type} is not valid for its type")]
+    InvalidData {
+        /// The owner.
+        owner: Box<Name>,
+        /// The type.
+        record_type: RecordType,
+    },
+}
+
+impl Zone {
+    /// An empty zone of class IN for `origin` (made fully qualified).
+    pub fn new(origin: Name) -> Self {
+        Self::with_class(origin, DNSClass::IN)
+    }
+
+    /// An empty zone of the given class.
+    pub fn with_class(mut origin: Name, class: DNSClass) -> Self {
+        origin.set_fqdn(true);
+        Self {
+            origin,
+            class,
+            nodes: Store::default(),
+            duplicates: BTreeMap::new(),
+            len: 0,
+        }
+    }
+
+    /// Sets origin and class after parsing, when both are known.
+    pub(crate) fn set_origin(&mut self, mut origin: Name, class: DNSClass) {
+        origin.set_fqdn(true);
+        self.origin = origin;
+        self.class = class;
+    }
+
+    /// The zone's origin (apex name).
+    pub fn origin(&self) -> &Name {
+        &self.origin
+    }
+
+    /// The zone's class.
+    pub fn class(&self) -> DNSClass {
+        self.class
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the zone has no records.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The SOA serial, if the apex has an SOA record.
+    pub fn serial(&self) -> Option<u32> {
+        let soa = self.rrset(&self.origin, RecordType::SOA)?;
+        let data = soa.iter().next()?.1;
+        let mname = rdata::name_length(data)?;
+        let rname = rdata::name_length(data.get(mname..)?)?;
+        let serial = data.get(mname + rname..mname + rname + 4)?;
+        Some(u32::from_be_bytes(serial.try_into().ok()?))
+    }
+
+    /// Inserts a record. Returns `false` if the zone already held the same record (same
+    /// owner, type and canonical data), which is then left as it was.
+    ///
+    /// # Errors
+    ///
+    /// The owner is not fully qualified, the class differs from the zone's, or the data
+    /// cannot be encoded or is not valid for its type.
+    pub fn insert(&mut self, record: &Record) -> Result<bool, RecordError> {
+        let owner = &record.name;
+        let record_type = record.record_type();
+        if !owner.is_fqdn() {
+            return Err(RecordError::RelativeOwner {
+                owner: Box::new(owner.clone()),
+            });
+        }
+        if record.dns_class != self.class {
+            return Err(RecordError::ClassMismatch {
+                zone: self.class,
+                record: record.dns_class,
+            });
+        }
+        let mut data = Vec::new();
+        let mut encoder = BinEncoder::new(&mut data);
+        encoder.set_name_encoding(NameEncoding::Uncompressed);
+        record
+            .data
+            .emit(&mut encoder)
+            .map_err(|source| RecordError::Encode {
+                owner: Box::new(owner.clone()),
+                record_type,
+                source,
+            })?;
+        if !data_fits(record_type, &data) {
+            return Err(RecordError::InvalidData {
+                owner: Box::new(owner.clone()),
+                record_type,
+            });
+        }
+        Ok(self.insert_data(owner, record_type, record.ttl, &data))
+    }
+
+    /// Inserts a record from wire data the caller has checked with [`data_fits`].
+    pub(crate) fn insert_data(
+        &mut self,
+        owner: &Name,
+        record_type: RecordType,
+        ttl: u32,
+        data: &[u8],
+    ) -> bool {
+        let key = canonical_key(owner);
+        let node = self.nodes.get_or_insert(key, || Node::new(owner.clone()));
+        if node.insert(record_type, ttl, data) {
+            self.len += 1;
+            true
+        } else {
+            self.note_duplicate(owner, record_type);
+            false
+        }
+    }
+
+    /// Counts a duplicate record dropped at `owner` and `record_type`.
+    pub(crate) fn note_duplicate(&mut self, owner: &Name, record_type: RecordType) {
+        *self
+            .duplicates
+            .entry((owner.clone(), record_type))
+            .or_default() += 1;
+    }
+
+    /// Adds every record of `node` (whose key is `key`), as [`insert_data`] would one by
+    /// one, with one lookup for the whole node.
+    pub(crate) fn insert_node(&mut self, key: Vec<u8>, node: Node) {
+        let records = node.rrsets.iter().map(Rrset::len).sum::<usize>();
+        match self.nodes.insert_or_existing(key, node) {
+            Ok(()) => self.len += records,
+            Err((existing, node)) => {
+                let mut duplicates = Vec::new();
+                for rrset in &node.rrsets {
+                    for (ttl, data) in rrset.iter() {
+                        if existing.insert(rrset.record_type, ttl, data) {
+                            self.len += 1;
+                        } else {
+                            duplicates.push(rrset.record_type);
+                        }
+                    }
+                }
+                for record_type in duplicates {
+                    self.note_duplicate(&node.name, record_type);
+                }
+            }
+        }
+    }
+
+    /// Removes the RRset of `name` and `record_type`, returning it.
+    pub fn remove(&mut self, name: &Name, record_type: RecordType) -> Option<Rrset> {
+        let key = canonical_key(name);
+        let rrsets = &mut self.nodes.get_mut(key.as_slice())?.rrsets;
+        let index = rrsets.iter().position(|r| r.record_type == record_type)?;
+        let rrset = rrsets.remove(index);
+        if rrsets.is_empty() {
+            self.nodes.remove(key.as_slice());
+        }
+        self.duplicates.remove(&(name.clone(), record_type));
+        self.len -= rrset.len();
+        Some(rrset)
+    }
+
+    /// Removes one record (matched by owner, type and canonical data; the TTL is ignored).
+    /// Returns whether it was there.
+    pub fn remove_record(&mut self, record: &Record) -> bool {
+        let mut data = Vec::new();
+        let mut encoder = BinEncoder::new(&mut data);
+        encoder.set_name_encoding(NameEncoding::Uncompressed);
+        if record.data.emit(&mut encoder).is_err() {
+            return false;
+        }
+        let name = &record.name;
+        let key = canonical_key(name);
+        let Some(Node { rrsets, .. }) = self.nodes.get_mut(key.as_slice()) else {
+            return false;
+        };
+        let Some(index) = rrsets
+            .iter()
+            .position(|r| r.record_type == record.record_type())
+        else {
+            return false;
+        };
+        let Some(rrset) = rrsets.get_mut(index) else {
+            return false;
+        };
+        if !rrset.remove(&data) {
+            return false;
+        }
+        self.len -= 1;
+        if rrset.is_empty() {
+            rrsets.remove(index);
+            if rrsets.is_empty() {
+                self.nodes.remove(key.as_slice());
+            }
+        }
+        true
+    }
+
+    /// The RRset of `name` and `record_type`.
+    pub fn rrset(&self, name: &Name, record_type: RecordType) -> Option<&Rrset> {
+        self.nodes
+            .get(canonical_key(name).as_slice())?
+            .rrsets
+            .iter()
+            .find(|r| r.record_type == record_type)
+    }
+
+    /// The RRsets at `name`, by type code.
+    pub fn rrsets_at(&self, name: &Name) -> impl Iterator<Item = &Rrset> + '_ {
+        self.nodes
+            .get(canonical_key(name).as_slice())
+            .into_iter()
+            .flat_map(|node| &node.rrsets)
+    }
+
+    /// The owner names, in canonical order.
+    pub fn names(&self) -> impl Iterator<Item = &Name> + '_ {
+        self.nodes.iter().map(|node| &node.name)
+    }
+
+    /// Every RRset with its owner, in canonical order.
+    pub fn rrsets(&self) -> impl Iterator<Item = (&Name, &Rrset)> + '_ {
+        self.nodes
+            .iter()
+            .flat_map(|node| node.rrsets.iter().map(move |r| (&node.name, r)))
+    }
+
+    /// Every record, borrowed, in canonical order.
+    pub fn iter(&self) -> impl Iterator<Item = RecordRef<'_>> + '_ {
+        self.rrsets()
+            .flat_map(move |(owner, rrset)| rrset.records(owner, self.class))
+    }
+
+    /// Every record as a hickory-proto [`Record`], in canonical order.
+    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+        self.iter().map(|r| r.to_record())
+    }
+}
+
+/// Whether `data` is valid wire data for `record_type`: at most 65,535 octets and, for
+/// types with a schema, fitting it.
+pub(crate) fn data_fits(record_type: RecordType, data: &[u8]) -> bool {
+    data.len() <= usize::from(u16::MAX)
+        && match rdata::schema(u16::from(record_type)) {
+            Some((fields, _)) => rdata::split(fields, data).is_some(),
+            None => true,
+        }
+}
+
+impl PartialEq for Zone {
+    /// Zones are equal when origin, class and every record (TTLs included) are equal;
+    /// owner names and names in data compare case-insensitively.
+    fn eq(&self, other: &Self) -> bool {
+        self.origin == other.origin
+            && self.class == other.class
+            && self.len == other.len
+            && self.nodes.iter().eq(other.nodes.iter())
+    }
+}
+
+impl Eq for Zone {}
+
+impl fmt::Debug for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Zone")
+            .field("origin", &self.origin)
+            .field("class", &self.class)
+            .field("records", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ProblemKind, Severity};
+    use hickory_proto::rr::RData;
+    use hickory_proto::rr::rdata::{A, CNAME, MX, NS, TXT};
+    use std::str::FromStr;
+
+    fn name(text: &str) -> Name {
+        Name::from_str(text).unwrap()
+    }
+
+    fn record(owner: &str, ttl: u32, data: RData) -> Record {
+        Record::from_rdata(name(owner), ttl, data)
+    }
+
+    fn minimal() -> Zone {
+        let mut zone = Zone::new(name("example."));
+        let soa = hickory_proto::rr::rdata::SOA::new(
+            name("ns.example."),
+            name("h.example."),
+            1,
+            2,
+            3,
+            4,
+            5,
+        );
+        zone.insert(&record("example.", 60, RData::SOA(soa)))
+            .unwrap();
+        zone.insert(&record("example.", 60, RData::NS(NS(name("ns.example.")))))
+            .unwrap();
+        zone.insert(&record("ns.example.", 60, RData::A(A::new(192, 0, 2, 1))))
+            .unwrap();
+        zone
+    }
+
+    #[test]
+    fn insert_keeps_duplicates_once_and_reports_them() {
+        let mut zone = minimal();
+        assert!(
+            !zone
+                .insert(&record("NS.example.", 60, RData::A(A::new(192, 0, 2, 1))))
+                .unwrap()
+        );
+        assert_eq!(zone.len(), 3);
+        let problems = zone.validate();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].kind(), &ProblemKind::Duplicate { count: 1 });
+        assert_eq!(problems[0].severity(), Severity::Warning);
+    }
+
+    #[test]
+    fn minimal_zone_validates_clean_and_gives_back_its_serial() {
+        let zone = minimal();
+        assert_eq!(zone.validate(), vec![]);
+        assert_eq!(zone.serial(), Some(1));
+        assert_eq!(zone.records().count(), 3);
+    }
+
+    #[test]
+    fn validate_reports_every_problem_at_once() {
+        let mut zone = Zone::new(name("example."));
+        zone.insert(&record(
+            "www.example.",
+            60,
+            RData::CNAME(CNAME(name("x.example."))),
+        ))
+        .unwrap();
+        zone.insert(&record(
+            "www.example.",
+            60,
+            RData::TXT(TXT::new(vec!["x".into()])),
+        ))
+        .unwrap();
+        zone.insert(&record("a.example.", 60, RData::A(A::new(192, 0, 2, 1))))
+            .unwrap();
+        zone.insert(&record("a.example.", 30, RData::A(A::new(192, 0, 2, 2))))
+            .unwrap();
+        zone.insert(&record("other.", 60, RData::A(A::new(192, 0, 2, 1))))
+            .unwrap();
+        zone.insert(&record(
+            "example.",
+            60,
+            RData::MX(MX::new(10, name("mail.example."))),
+        ))
+        .unwrap();
+        zone.insert(&record(
+            "sub.example.",
+            60,
+            RData::NS(NS(name("ns.sub.example."))),
+        ))
+        .unwrap();
+        zone.insert(&record(
+            "ns.sub.example.",
+            60,
+            RData::A(A::new(192, 0, 2, 3)),
+        ))
+        .unwrap();
+        zone.insert(&record(
+            "x.sub.example.",
+            60,
+            RData::TXT(TXT::new(vec!["hidden".into()])),
+        ))
+        .unwrap();
+        let kinds: Vec<_> = zone.validate().into_iter().map(|p| p.kind).collect();
+        assert!(kinds.contains(&ProblemKind::NoSoa));
+        assert!(kinds.contains(&ProblemKind::NoApexNs));
+        assert!(kinds.contains(&ProblemKind::CnameAndOtherData {
+            other: RecordType::TXT
+        }));
+        assert!(kinds.contains(&ProblemKind::TtlMismatch {
+            first: 60,
+            other: 30
+        }));
+        assert!(kinds.contains(&ProblemKind::OutsideOrigin {
+            origin: name("example.")
+        }));
+        assert!(kinds.contains(&ProblemKind::TargetWithoutAddress {
+            target: name("mail.example.")
+        }));
+        assert!(kinds.contains(&ProblemKind::BelowZoneCut {
+            cut: name("sub.example.")
+        }));
+        assert_eq!(kinds.len(), 7, "{kinds:?}");
+    }
+
+    #[test]
+    fn remove_takes_records_and_rrsets_out() {
+        let mut zone = minimal();
+        assert!(zone.remove_record(&record("ns.example.", 0, RData::A(A::new(192, 0, 2, 1)))));
+        assert!(zone.rrset(&name("ns.example."), RecordType::A).is_none());
+        assert_eq!(zone.len(), 2);
+        assert_eq!(
+            zone.remove(&name("example."), RecordType::NS)
+                .map(|r| r.len()),
+            Some(1)
+        );
+        assert_eq!(zone.len(), 1);
+    }
+
+    #[test]
+    fn iteration_is_canonical() {
+        let mut zone = minimal();
+        zone.insert(&record("z.example.", 60, RData::A(A::new(192, 0, 2, 9))))
+            .unwrap();
+        zone.insert(&record("a.example.", 60, RData::A(A::new(192, 0, 2, 9))))
+            .unwrap();
+        zone.insert(&record("a.example.", 60, RData::A(A::new(192, 0, 2, 8))))
+            .unwrap();
+        let owners: Vec<String> = zone.iter().map(|r| r.owner().to_string()).collect();
+        assert_eq!(
+            owners,
+            [
+                "example.",
+                "example.",
+                "a.example.",
+                "a.example.",
+                "ns.example.",
+                "z.example."
+            ]
+        );
+        let a: Vec<RData> = zone
+            .rrset(&name("a.example."), RecordType::A)
+            .unwrap()
+            .rdatas()
+            .collect();
+        assert_eq!(
+            a,
+            [
+                RData::A(A::new(192, 0, 2, 8)),
+                RData::A(A::new(192, 0, 2, 9))
+            ]
+        );
+    }
+}

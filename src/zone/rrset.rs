@@ -1,0 +1,245 @@
+//! One RRset ([`Rrset`]) and one borrowed record ([`RecordRef`]), with record data held
+//! as wire octets.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use hickory_proto::rr::rdata::NULL;
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
+use hickory_proto::serialize::binary::{
+    BinDecoder, BinEncodable, BinEncoder, NameEncoding, Restrict,
+};
+
+use crate::rdata;
+
+/// The records of one owner and type. Each record keeps its own TTL, so a zone whose
+/// RRset TTLs differ (an error under RFC 2181 §5.2) still round-trips exactly.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Rrset {
+    pub(super) record_type: RecordType,
+    // Entries back to back: TTL (4 octets), data length (2 octets), data.
+    pub(super) entries: Vec<u8>,
+    pub(super) len: u32,
+}
+
+/// One record of a zone, borrowed: owner, type, class, TTL and wire data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    owner: &'a Name,
+    record_type: RecordType,
+    class: DNSClass,
+    ttl: u32,
+    data: &'a [u8],
+}
+
+impl Rrset {
+    /// The record type.
+    pub fn record_type(&self) -> RecordType {
+        self.record_type
+    }
+
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the RRset has no records.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The TTL of the first record (all records share it in a valid zone).
+    pub fn ttl(&self) -> u32 {
+        self.iter().next().map_or(0, |(ttl, _)| ttl)
+    }
+
+    /// The records as `(TTL, wire data)`, in canonical order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &[u8])> + '_ {
+        let mut rest = self.entries.as_slice();
+        std::iter::from_fn(move || {
+            let (&[t0, t1, t2, t3, l0, l1], tail) = rest.split_first_chunk::<6>()?;
+            let (data, tail) = tail.split_at_checked(usize::from(u16::from_be_bytes([l0, l1])))?;
+            rest = tail;
+            Some((u32::from_be_bytes([t0, t1, t2, t3]), data))
+        })
+    }
+
+    /// The records as [`RecordRef`]s with the given owner and class.
+    pub fn records<'a>(
+        &'a self,
+        owner: &'a Name,
+        class: DNSClass,
+    ) -> impl Iterator<Item = RecordRef<'a>> + 'a {
+        let record_type = self.record_type;
+        self.iter().map(move |(ttl, data)| RecordRef {
+            owner,
+            record_type,
+            class,
+            ttl,
+            data,
+        })
+    }
+
+    /// The record data decoded into hickory-proto's [`RData`] (see [`RecordRef::rdata`]).
+    pub fn rdatas(&self) -> impl Iterator<Item = RData> + '_ {
+        let record_type = self.record_type;
+        self.iter()
+            .map(move |(_, data)| decode_rdata(record_type, data))
+    }
+
+    /// A TTL that differs from the first record's, if any: `(first, other)`.
+    pub(super) fn ttl_conflict(&self) -> Option<(u32, u32)> {
+        let first = self.ttl();
+        self.iter()
+            .map(|(ttl, _)| ttl)
+            .find(|&t| t != first)
+            .map(|other| (first, other))
+    }
+
+    /// Inserts a record in canonical order; `false` if its canonical data is present.
+    pub(super) fn insert(&mut self, ttl: u32, data: &[u8]) -> bool {
+        let mut offset = 0;
+        let mut position = self.entries.len();
+        let mut scratch = (Vec::new(), Vec::new());
+        for (_, existing) in self.iter() {
+            match compare_canonical(self.record_type, existing, data, &mut scratch) {
+                Ordering::Less => offset += 6 + existing.len(),
+                Ordering::Equal => return false,
+                Ordering::Greater => {
+                    position = offset;
+                    break;
+                }
+            }
+        }
+        let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
+        let mut entry = Vec::with_capacity(6 + data.len());
+        entry.extend_from_slice(&ttl.to_be_bytes());
+        entry.extend_from_slice(&length.to_be_bytes());
+        entry.extend_from_slice(data);
+        self.entries.splice(position..position, entry);
+        self.len += 1;
+        true
+    }
+
+    /// Removes the record with the same canonical data; whether it was there.
+    pub(super) fn remove(&mut self, data: &[u8]) -> bool {
+        let mut offset = 0;
+        let mut scratch = (Vec::new(), Vec::new());
+        let mut found = None;
+        for (_, existing) in self.iter() {
+            if compare_canonical(self.record_type, existing, data, &mut scratch) == Ordering::Equal
+            {
+                found = Some(offset..offset + 6 + existing.len());
+                break;
+            }
+            offset += 6 + existing.len();
+        }
+        let Some(range) = found else {
+            return false;
+        };
+        self.entries.drain(range);
+        self.len -= 1;
+        true
+    }
+}
+
+impl fmt::Debug for Rrset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rrset")
+            .field("record_type", &self.record_type)
+            .field("records", &self.iter().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Orders two records' data by their canonical forms (RFC 4034 §6.3).
+fn compare_canonical(
+    record_type: RecordType,
+    a: &[u8],
+    b: &[u8],
+    scratch: &mut (Vec<u8>, Vec<u8>),
+) -> Ordering {
+    match rdata::schema(u16::from(record_type)) {
+        Some((_, true)) => {
+            rdata::canonical(record_type, a, &mut scratch.0);
+            rdata::canonical(record_type, b, &mut scratch.1);
+            scratch.0.cmp(&scratch.1)
+        }
+        _ => a.cmp(b),
+    }
+}
+
+/// Decodes wire data into hickory's [`RData`]; where hickory cannot represent it exactly
+/// (it fails to decode, or re-encodes differently) the octets are kept as
+/// [`RData::Unknown`], losslessly.
+pub(crate) fn decode_rdata(record_type: RecordType, data: &[u8]) -> RData {
+    let opaque = || RData::Unknown {
+        code: record_type,
+        rdata: NULL::with(data.to_vec()),
+    };
+    let Ok(length) = u16::try_from(data.len()) else {
+        return opaque();
+    };
+    let mut decoder = BinDecoder::new(data);
+    let Ok(decoded) = RData::read(&mut decoder, record_type, Restrict::new(length)) else {
+        return opaque();
+    };
+    let mut again = Vec::with_capacity(data.len());
+    let mut encoder = BinEncoder::new(&mut again);
+    encoder.set_name_encoding(NameEncoding::Uncompressed);
+    if decoded.emit(&mut encoder).is_ok() && again == data && decoder.is_empty() {
+        decoded
+    } else {
+        opaque()
+    }
+}
+
+impl<'a> RecordRef<'a> {
+    /// The owner name.
+    pub fn owner(&self) -> &'a Name {
+        self.owner
+    }
+
+    /// The record type.
+    pub fn record_type(&self) -> RecordType {
+        self.record_type
+    }
+
+    /// The class.
+    pub fn class(&self) -> DNSClass {
+        self.class
+    }
+
+    /// The TTL in seconds.
+    pub fn ttl(&self) -> u32 {
+        self.ttl
+    }
+
+    /// The record data in uncompressed wire form.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The record data decoded into hickory-proto's [`RData`], or [`RData::Unknown`] with
+    /// the exact octets where hickory cannot represent them.
+    pub fn rdata(&self) -> RData {
+        decode_rdata(self.record_type, self.data)
+    }
+
+    /// The record as a hickory-proto [`Record`].
+    pub fn to_record(&self) -> Record {
+        let mut record = Record::from_rdata(self.owner.clone(), self.ttl, self.rdata());
+        record.dns_class = self.class;
+        record
+    }
+}
+
+impl fmt::Debug for RecordRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} {} {:02x?}",
+            self.owner, self.ttl, self.class, self.record_type, self.data
+        )
+    }
+}

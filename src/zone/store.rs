@@ -1,0 +1,347 @@
+//! Where a zone's nodes live: a map from canonical keys to nodes, shared between copies of
+//! a zone until one of them changes.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::sync::Arc;
+
+use hickory_proto::rr::{Name, RecordType};
+
+use super::Rrset;
+
+/// One owner name: its spelling as first inserted, and its RRsets by type code.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub(super) name: Name,
+    pub(super) rrsets: Vec<Rrset>,
+}
+
+impl Node {
+    /// A node with no records.
+    pub(crate) fn new(name: Name) -> Self {
+        Self {
+            name,
+            rrsets: Vec::new(),
+        }
+    }
+
+    /// Inserts a record in canonical order; `false` if its canonical data is present.
+    pub(crate) fn insert(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+        let code = u16::from(record_type);
+        let index = match self
+            .rrsets
+            .binary_search_by_key(&code, |r| u16::from(r.record_type))
+        {
+            Ok(index) => index,
+            Err(index) => {
+                self.rrsets.insert(
+                    index,
+                    Rrset {
+                        record_type,
+                        entries: Vec::new(),
+                        len: 0,
+                    },
+                );
+                index
+            }
+        };
+        self.rrsets
+            .get_mut(index)
+            .is_some_and(|rrset| rrset.insert(ttl, data))
+    }
+}
+
+/// A canonical key, held inline when short (most names) so that the map's searches compare
+/// bytes that sit in its own nodes instead of following a pointer per comparison.
+#[derive(Clone)]
+pub(crate) enum Key {
+    /// Up to 31 octets: the length and the octets.
+    Inline(u8, [u8; 31]),
+    /// Longer keys.
+    Heap(Box<[u8]>),
+}
+
+impl Key {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Inline(len, bytes) => bytes.get(..usize::from(*len)).unwrap_or(bytes),
+            Self::Heap(bytes) => bytes,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Key {
+    fn from(key: Vec<u8>) -> Self {
+        let mut bytes = [0u8; 31];
+        match (bytes.get_mut(..key.len()), u8::try_from(key.len())) {
+            (Some(slot), Ok(len)) => {
+                slot.copy_from_slice(&key);
+                Self::Inline(len, bytes)
+            }
+            _ => Self::Heap(key.into_boxed_slice()),
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
+}
+
+/// A byte string whose order is the canonical order of names (RFC 4034 §6.1): labels from
+/// the root down, each lowercased and ended by 0, with octets 0 and 1 escaped as 1,1 and
+/// 1,2 so that a label's end sorts before any octet of a longer label.
+pub(crate) fn canonical_key(name: &Name) -> Vec<u8> {
+    let mut key = Vec::with_capacity(name.len() + 2);
+    for label in name.iter().rev() {
+        for &byte in label {
+            match byte {
+                0 | 1 => key.extend_from_slice(&[1, byte + 1]),
+                _ => key.push(byte.to_ascii_lowercase()),
+            }
+        }
+        key.push(0);
+    }
+    key
+}
+
+type Tree = BTreeMap<Key, Box<Node>>;
+
+/// The nodes of a zone. Copies of a zone share `base`; a copy that changes while sharing
+/// records its changes in `overlay` (a node, or `None` where a node was removed), so that
+/// projecting a large template for many hosts costs each host only the nodes it changes.
+/// A copy that owns `base` alone folds its overlay in and changes `base` in place.
+#[derive(Clone, Default)]
+pub(crate) struct Store {
+    base: Arc<Tree>,
+    overlay: BTreeMap<Key, Option<Box<Node>>>,
+}
+
+impl Store {
+    /// The node of `key`.
+    pub(crate) fn get(&self, key: &[u8]) -> Option<&Node> {
+        match self.overlay.get(key) {
+            Some(node) => node.as_deref(),
+            None => self.base.get(key).map(|node| &**node),
+        }
+    }
+
+    /// `base`, with the overlay folded in. Called only when this copy owns `base` alone
+    /// (`is_owned`), so `make_mut` never copies.
+    fn owned(&mut self) -> &mut Tree {
+        let tree = Arc::make_mut(&mut self.base);
+        for (key, node) in std::mem::take(&mut self.overlay) {
+            match node {
+                Some(node) => tree.insert(key, node),
+                None => tree.remove(&key),
+            };
+        }
+        tree
+    }
+
+    fn is_owned(&mut self) -> bool {
+        Arc::get_mut(&mut self.base).is_some()
+    }
+
+    /// The node of `key`, to change.
+    pub(crate) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Node> {
+        if self.is_owned() {
+            return self.owned().get_mut(key).map(|node| &mut **node);
+        }
+        let base = &self.base;
+        self.overlay
+            .entry(Key::from(key.to_vec()))
+            .or_insert_with(|| base.get(key).cloned())
+            .as_deref_mut()
+    }
+
+    /// The node of `key`, made with `make` if there is none.
+    pub(crate) fn get_or_insert(&mut self, key: Vec<u8>, make: impl FnOnce() -> Node) -> &mut Node {
+        if self.is_owned() {
+            return self
+                .owned()
+                .entry(Key::from(key))
+                .or_insert_with(|| Box::new(make()));
+        }
+        let base = &self.base;
+        let slot = self
+            .overlay
+            .entry(Key::from(key))
+            .or_insert_with_key(|key| base.get(key.as_slice()).cloned());
+        slot.get_or_insert_with(|| Box::new(make()))
+    }
+
+    /// Adds `node` at `key` if that holds no node; else gives back the node there, to merge
+    /// into, with `node`. One search either way.
+    pub(crate) fn insert_or_existing(
+        &mut self,
+        key: Vec<u8>,
+        node: Node,
+    ) -> Result<(), (&mut Node, Node)> {
+        if self.is_owned() {
+            return match self.owned().entry(Key::from(key)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(Box::new(node));
+                    Ok(())
+                }
+                Entry::Occupied(slot) => Err((&mut **slot.into_mut(), node)),
+            };
+        }
+        let base = &self.base;
+        let slot = self
+            .overlay
+            .entry(Key::from(key))
+            .or_insert_with_key(|key| base.get(key.as_slice()).cloned());
+        if slot.is_none() {
+            *slot = Some(Box::new(node));
+            return Ok(());
+        }
+        match slot.as_deref_mut() {
+            Some(existing) => Err((existing, node)),
+            None => Ok(()),
+        }
+    }
+
+    /// Removes the node of `key`, returning it.
+    pub(crate) fn remove(&mut self, key: &[u8]) -> Option<Box<Node>> {
+        if self.is_owned() {
+            return self.owned().remove(key);
+        }
+        let base = &self.base;
+        match self.overlay.entry(Key::from(key.to_vec())) {
+            Entry::Occupied(mut slot) => slot.insert(None),
+            Entry::Vacant(slot) => {
+                let node = base.get(key).cloned();
+                if node.is_some() {
+                    slot.insert(None);
+                }
+                node
+            }
+        }
+    }
+
+    /// The nodes in canonical order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Node> + '_ {
+        let mut base = self.base.iter().peekable();
+        let mut overlay = self.overlay.iter().peekable();
+        std::iter::from_fn(move || {
+            loop {
+                let take_base = match (base.peek(), overlay.peek()) {
+                    (None, None) => return None,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (Some((b, _)), Some((o, _))) => match b.cmp(o) {
+                        Ordering::Less => true,
+                        Ordering::Greater => false,
+                        Ordering::Equal => {
+                            // The overlay's version replaces the base's.
+                            base.next();
+                            false
+                        }
+                    },
+                };
+                if take_base {
+                    return base.next().map(|(_, node)| &**node);
+                }
+                if let Some((_, Some(node))) = overlay.next() {
+                    return Some(&**node);
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn node(name: &str, ttl: u32) -> (Vec<u8>, Node) {
+        let name = Name::from_str(name).unwrap();
+        let mut node = Node::new(name.clone());
+        node.insert(RecordType::A, ttl, &[192, 0, 2, 1]);
+        (canonical_key(&name), node)
+    }
+
+    fn ttls(store: &Store) -> Vec<(String, u32)> {
+        store
+            .iter()
+            .map(|n| (n.name.to_string(), n.rrsets[0].ttl()))
+            .collect()
+    }
+
+    #[test]
+    fn copies_share_until_changed_and_changes_stay_in_the_copy() {
+        let mut original = Store::default();
+        for (name, ttl) in [("b.example.", 1), ("a.example.", 2), ("c.example.", 3)] {
+            let (key, node) = node(name, ttl);
+            assert!(original.insert_or_existing(key, node).is_ok());
+        }
+        let mut copy = original.clone();
+        assert!(Arc::ptr_eq(&original.base, &copy.base));
+        // Change b, remove c, add d and a0 in the copy.
+        let (key, _) = node("b.example.", 0);
+        copy.get_mut(&key).unwrap().rrsets[0] = node("b.example.", 9).1.rrsets[0].clone();
+        let (key, _) = node("c.example.", 0);
+        assert!(copy.remove(&key).is_some());
+        assert!(copy.remove(&key).is_none());
+        for name in ["d.example.", "a0.example."] {
+            let (key, new) = node(name, 4);
+            copy.get_or_insert(key, || new);
+        }
+        assert!(
+            Arc::ptr_eq(&original.base, &copy.base),
+            "the copy changed only its overlay"
+        );
+        assert_eq!(
+            ttls(&copy),
+            [
+                ("a.example.".into(), 2),
+                ("a0.example.".into(), 4),
+                ("b.example.".into(), 9),
+                ("d.example.".into(), 4)
+            ]
+        );
+        assert_eq!(
+            ttls(&original),
+            [
+                ("a.example.".into(), 2),
+                ("b.example.".into(), 1),
+                ("c.example.".into(), 3)
+            ]
+        );
+        // Once the copy owns the base alone, the overlay folds into it.
+        drop(original);
+        let (key, new) = node("e.example.", 5);
+        assert!(copy.insert_or_existing(key, new).is_ok());
+        assert!(copy.overlay.is_empty());
+        assert_eq!(ttls(&copy).len(), 5);
+        assert_eq!(
+            copy.get(&canonical_key(&Name::from_str("B.EXAMPLE.").unwrap()))
+                .map(|n| n.rrsets[0].ttl()),
+            Some(9)
+        );
+    }
+}

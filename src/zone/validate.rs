@@ -1,0 +1,195 @@
+//! [`Zone::validate`]: the rules mainstream servers enforce, every problem at once.
+
+use hickory_proto::rr::{Name, RecordType};
+use hickory_proto::serialize::binary::BinDecodable;
+
+use super::{Node, Rrset, Zone};
+use crate::error::{Problem, ProblemKind, Severity, ZoneError};
+use crate::rdata;
+
+impl Zone {
+    /// Checks the zone against the rules mainstream servers enforce, and returns every
+    /// problem found, errors and warnings, each naming its owner and type.
+    ///
+    /// Errors (servers refuse the zone): not exactly one SOA at the apex, an SOA elsewhere,
+    /// no NS at the apex, CNAME beside other data or more than one CNAME, more than one
+    /// DNAME, owners outside the origin, TTLs differing inside an RRset (RFC 2181 §5.2).
+    /// Warnings: duplicate records (kept once), in-zone NS or MX targets without address
+    /// records, data occluded below a zone cut or a DNAME.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let origin = &self.origin;
+        let mut push = |owner: &Name, record_type: RecordType, kind: ProblemKind| {
+            problems.push(Problem {
+                owner: owner.clone(),
+                record_type,
+                kind,
+            });
+        };
+        match self.rrset(origin, RecordType::SOA).map(Rrset::len) {
+            None => push(origin, RecordType::SOA, ProblemKind::NoSoa),
+            Some(1) => {}
+            Some(count) => push(origin, RecordType::SOA, ProblemKind::MultipleSoa { count }),
+        }
+        if self.rrset(origin, RecordType::NS).is_none() {
+            push(origin, RecordType::NS, ProblemKind::NoApexNs);
+        }
+        let mut cut: Option<&Name> = None;
+        let mut dname: Option<&Name> = None;
+        for Node { name, rrsets } in self.nodes.iter() {
+            if !origin.zone_of(name) {
+                for rrset in rrsets {
+                    push(
+                        name,
+                        rrset.record_type,
+                        ProblemKind::OutsideOrigin {
+                            origin: origin.clone(),
+                        },
+                    );
+                }
+                continue;
+            }
+            // In canonical order a name's descendants follow it directly, so the closest
+            // enclosing cut or DNAME is the last one seen that is still an ancestor.
+            if cut.is_some_and(|c| !c.zone_of(name)) {
+                cut = None;
+            }
+            if dname.is_some_and(|d| !d.zone_of(name)) {
+                dname = None;
+            }
+            let has = |t: RecordType| rrsets.iter().any(|r| r.record_type == t);
+            for rrset in rrsets {
+                let record_type = rrset.record_type;
+                if record_type == RecordType::SOA && name != origin {
+                    push(name, record_type, ProblemKind::SoaNotAtApex);
+                }
+                if let Some(cut) = cut
+                    && !matches!(record_type, RecordType::A | RecordType::AAAA)
+                {
+                    push(
+                        name,
+                        record_type,
+                        ProblemKind::BelowZoneCut { cut: cut.clone() },
+                    );
+                }
+                if let Some(dname) = dname {
+                    push(
+                        name,
+                        record_type,
+                        ProblemKind::BelowDname {
+                            dname: dname.clone(),
+                        },
+                    );
+                }
+                // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2).
+                if let Some((first, other)) = rrset
+                    .ttl_conflict()
+                    .filter(|_| record_type != RecordType::RRSIG)
+                {
+                    push(name, record_type, ProblemKind::TtlMismatch { first, other });
+                }
+                match record_type {
+                    RecordType::CNAME => {
+                        if rrset.len() > 1 {
+                            push(
+                                name,
+                                record_type,
+                                ProblemKind::MultipleCnames { count: rrset.len() },
+                            );
+                        }
+                        if let Some(other) = rrsets.iter().map(|r| r.record_type).find(|t| {
+                            !matches!(t, RecordType::CNAME | RecordType::RRSIG | RecordType::NSEC)
+                        }) {
+                            push(name, record_type, ProblemKind::CnameAndOtherData { other });
+                        }
+                    }
+                    RecordType::DNAME if rrset.len() > 1 => {
+                        push(
+                            name,
+                            record_type,
+                            ProblemKind::MultipleDnames { count: rrset.len() },
+                        );
+                    }
+                    RecordType::NS | RecordType::MX => {
+                        for (_, data) in rrset.iter() {
+                            self.check_target(name, record_type, data, &mut push);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if name != origin && cut.is_none() && has(RecordType::NS) {
+                cut = Some(name);
+            }
+            if dname.is_none() && has(RecordType::DNAME) {
+                dname = Some(name);
+            }
+        }
+        for ((name, record_type), count) in &self.duplicates {
+            push(name, *record_type, ProblemKind::Duplicate { count: *count });
+        }
+        problems
+    }
+
+    /// Reports an in-zone NS or MX target without address records.
+    fn check_target(
+        &self,
+        owner: &Name,
+        record_type: RecordType,
+        data: &[u8],
+        push: &mut impl FnMut(&Name, RecordType, ProblemKind),
+    ) {
+        let Some(wire) = rdata::target(record_type, data) else {
+            return;
+        };
+        let Ok(target) = Name::from_bytes(wire) else {
+            return;
+        };
+        if !self.origin.zone_of(&target) || target.is_root() && !self.origin.is_root() {
+            return;
+        }
+        if record_type == RecordType::MX && self.is_occluded(&target) {
+            return;
+        }
+        let has_address = self
+            .rrsets_at(&target)
+            .any(|r| matches!(r.record_type, RecordType::A | RecordType::AAAA));
+        if !has_address {
+            push(
+                owner,
+                record_type,
+                ProblemKind::TargetWithoutAddress { target },
+            );
+        }
+    }
+
+    /// Whether `name` is at or below a zone cut other than the apex.
+    fn is_occluded(&self, name: &Name) -> bool {
+        let mut ancestor = name.clone();
+        while ancestor.iter().count() > self.origin.iter().count() {
+            if self.rrset(&ancestor, RecordType::NS).is_some() {
+                return true;
+            }
+            ancestor = ancestor.base_name();
+        }
+        false
+    }
+
+    /// [`validate`](Self::validate), failing on any problem of severity
+    /// [`Severity::Error`]; returns the warnings otherwise.
+    ///
+    /// # Errors
+    ///
+    /// Every error-severity problem, at once.
+    pub fn check(&self) -> Result<Vec<Problem>, ZoneError> {
+        let (errors, warnings): (Vec<_>, Vec<_>) = self
+            .validate()
+            .into_iter()
+            .partition(|p| p.severity() == Severity::Error);
+        if errors.is_empty() {
+            Ok(warnings)
+        } else {
+            Err(ZoneError::new(errors))
+        }
+    }
+}
