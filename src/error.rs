@@ -219,6 +219,12 @@ pub enum ParseErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// The `LOCAL-IP` placeholder where no template is being parsed.
+    #[error("placeholder `{found}` is allowed only when parsing a template")]
+    PlaceholderNotAllowed {
+        /// The placeholder as written.
+        found: String,
+    },
     /// Zone text larger than the limit.
     #[error("zone text is larger than the limit of {limit} octets")]
     TextTooLarge {

@@ -3,6 +3,8 @@
 pub use hickory_proto;
 
 pub mod error;
+mod fleet;
+mod project;
 mod rdata;
 #[cfg(feature = "proptest")]
 pub mod strategy;
@@ -10,4 +12,6 @@ pub mod text;
 mod zone;
 
 pub use error::{ParseError, ParseErrorKind, Position, Problem, ProblemKind, Severity, ZoneError};
-pub use zone::{RecordError, RecordRef, Rrset, Zone};
+pub use fleet::{Fleet, FleetError, FleetProblem, FleetWarning, Host};
+pub use project::{Drift, DriftKind, ProjectOptions, Template, next_serial, project, serial_cmp};
+pub use zone::{PLACEHOLDER, RecordError, RecordRef, Rrset, Zone};

@@ -77,6 +77,7 @@ pub struct ParseOptions {
     pub(crate) include_dir: Option<PathBuf>,
     pub(crate) default_ttl: Option<u32>,
     pub(crate) limits: Limits,
+    pub(crate) template: bool,
 }
 
 impl ParseOptions {
@@ -116,6 +117,15 @@ impl ParseOptions {
     #[must_use]
     pub fn default_ttl(mut self, ttl: u32) -> Self {
         self.default_ttl = Some(ttl);
+        self
+    }
+
+    /// Parses a template: the data of A and AAAA records may be the placeholder
+    /// `LOCAL-IP` ([`PLACEHOLDER`](crate::PLACEHOLDER)), which projection replaces
+    /// with each host's own addresses. Without this, `LOCAL-IP` is an error.
+    #[must_use]
+    pub fn template(mut self, template: bool) -> Self {
+        self.template = template;
         self
     }
 

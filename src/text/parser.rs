@@ -13,7 +13,7 @@ use crate::rdata::{self, TypeWord};
 use crate::text::lexer::{Lexer, Token};
 use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
 use crate::text::{ParseOptions, codec};
-use crate::zone::{Node, Zone, canonical_key, data_fits};
+use crate::zone::{Node, PLACEHOLDER, Zone, canonical_key, data_fits};
 
 /// The largest TTL RFC 2181 §8 allows.
 const MAX_TTL: u32 = 0x7fff_ffff;
@@ -469,6 +469,29 @@ impl Parser<'_> {
                         },
                     ));
                 }
+            }
+            Some((word, tail))
+                if matches!(record_type, RecordType::A | RecordType::AAAA)
+                    && !word.quoted
+                    && word.raw == PLACEHOLDER.as_bytes() =>
+            {
+                if !self.options.template {
+                    return Err((
+                        word.position,
+                        ParseErrorKind::PlaceholderNotAllowed {
+                            found: PLACEHOLDER.into(),
+                        },
+                    ));
+                }
+                if let Some(extra) = tail.first() {
+                    return Err((
+                        extra.position,
+                        ParseErrorKind::TrailingData {
+                            found: quote(extra.raw),
+                        },
+                    ));
+                }
+                // Empty data marks the placeholder (see `zone::PLACEHOLDER`).
             }
             _ => {
                 let Some((fields, _)) = rdata::schema(code) else {

@@ -83,7 +83,7 @@ impl<'de> Deserialize<'de> for Zone {
         }
         let origin =
             hickory_proto::rr::Name::from_ascii(&form.origin).map_err(de::Error::custom)?;
-        let options = ParseOptions::new().origin(origin.clone());
+        let options = ParseOptions::new().origin(origin.clone()).template(true);
         let mut zone = parse(&text, &options).map_err(|error| {
             let index = error.position().line.saturating_sub(1);
             de::Error::custom(format_args!("records[{index}]: {}", error.kind()))

@@ -9,7 +9,7 @@ use hickory_proto::rr::{Name, RecordType};
 use crate::rdata;
 use crate::text::parser::class_text;
 use crate::text::rdata::{write_generic, write_label, write_name, write_rdata};
-use crate::zone::{RecordRef, Zone};
+use crate::zone::{PLACEHOLDER, RecordRef, Zone};
 
 /// Writes `zone` as zone text.
 pub(crate) fn write(zone: &Zone, out: &mut impl fmt::Write) -> fmt::Result {
@@ -61,6 +61,12 @@ fn write_record(record: RecordRef<'_>, class: &str, line: &mut String) {
 pub(crate) fn write_data(record: RecordRef<'_>, line: &mut String) {
     use std::fmt::Write;
     let code = u16::from(record.record_type());
+    if record.is_placeholder() {
+        line.push_str(&rdata::type_text(code));
+        line.push('\t');
+        line.push_str(PLACEHOLDER);
+        return;
+    }
     let start = line.len();
     if let Some((fields, _)) = rdata::schema(code) {
         line.push_str(&rdata::type_text(code));

@@ -34,6 +34,11 @@ pub use rrset::{RecordRef, Rrset};
 use store::Store;
 pub(crate) use store::{Node, canonical_key};
 
+/// The word a template writes where a host's own address belongs, as the data of an A or
+/// AAAA record (the seed article's convention). In a [`Zone`] it is an A or AAAA record
+/// with no data; [`RecordRef::is_placeholder`] tells.
+pub const PLACEHOLDER: &str = "LOCAL-IP";
+
 /// A zone: an origin, a class, and RRsets keyed by owner and type.
 ///
 /// Owner names are fully qualified and compare case-insensitively; the first spelling
@@ -232,6 +237,21 @@ impl Zone {
                 }
             }
         }
+    }
+
+    /// Whether the zone is a template: it holds `LOCAL-IP` placeholders.
+    pub fn is_template(&self) -> bool {
+        self.placeholders().next().is_some()
+    }
+
+    /// The owner and type of every placeholder RRset, in canonical order.
+    pub fn placeholders(&self) -> impl Iterator<Item = (&Name, RecordType)> + '_ {
+        self.rrsets()
+            .filter(|(_, rrset)| {
+                matches!(rrset.record_type(), RecordType::A | RecordType::AAAA)
+                    && rrset.iter().any(|(_, data)| data.is_empty())
+            })
+            .map(|(name, rrset)| (name, rrset.record_type()))
     }
 
     /// Removes the RRset of `name` and `record_type`, returning it.

@@ -215,6 +215,12 @@ impl<'a> RecordRef<'a> {
         self.ttl
     }
 
+    /// Whether this is a template's `LOCAL-IP` placeholder (an A or AAAA record with no
+    /// data), which projection replaces with a host's addresses.
+    pub fn is_placeholder(&self) -> bool {
+        self.data.is_empty() && matches!(self.record_type, RecordType::A | RecordType::AAAA)
+    }
+
     /// The record data in uncompressed wire form.
     pub fn data(&self) -> &'a [u8] {
         self.data

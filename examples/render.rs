@@ -1,0 +1,150 @@
+//! Renders each host's zone from the fleet's one template.
+//!
+//! ```text
+//! cargo run --example render                  # the seed's example.com: bob's and bill's zones
+//! cargo run --example render -- TEMPLATE HOST [--origin NAME] [--format text] [--self NAME]...
+//! cargo run --example render -- TEMPLATE --out DIR [--origin NAME] [--self NAME]...
+//! ```
+//!
+//! `HOST` is a name in the template's apex NS set (relative or absolute) or one of its
+//! addresses. The zone goes to stdout; with `--out DIR`, every host's zone is written to
+//! `DIR/HOSTNAME.zone`. Warnings go to stderr as `warning: ...`. Bad input prints one line,
+//! `error: FILE:LINE:COL: what is wrong`, and exits non-zero.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use multiprimary::hickory_proto::rr::Name;
+use multiprimary::text::{ParseOptions, parse};
+use multiprimary::{Host, ProjectOptions, Severity, Template};
+
+const SEED: &str = include_str!("data/example.com.template");
+const SEED_NAME: &str = "examples/data/example.com.template";
+
+struct Args {
+    template: Option<PathBuf>,
+    host: Option<String>,
+    origin: Option<String>,
+    self_names: Vec<String>,
+    out: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        template: None,
+        host: None,
+        origin: None,
+        self_names: Vec::new(),
+        out: None,
+    };
+    let mut words = std::env::args().skip(1);
+    while let Some(word) = words.next() {
+        let mut value = |option: &str| words.next().ok_or(format!("{option} needs a value"));
+        match word.as_str() {
+            "--origin" => args.origin = Some(value("--origin")?),
+            "--self" => args.self_names.push(value("--self")?),
+            "--out" => args.out = Some(PathBuf::from(value("--out")?)),
+            "--format" => match value("--format")?.as_str() {
+                "text" => {}
+                "wire" => {
+                    return Err(
+                        "--format wire is not supported yet: it comes with the wire format".into(),
+                    );
+                }
+                other => return Err(format!("--format {other}: expected text or wire")),
+            },
+            "-h" | "--help" => {
+                return Err("usage: render [TEMPLATE HOST | TEMPLATE --out DIR] [--origin NAME] [--self NAME]... [--format text]".into());
+            }
+            _ if word.starts_with("--") => return Err(format!("unknown option {word}")),
+            _ if args.template.is_none() => args.template = Some(PathBuf::from(word)),
+            _ if args.host.is_none() => args.host = Some(word),
+            _ => return Err(format!("unexpected argument {word}")),
+        }
+    }
+    if args.template.is_some() && args.host.is_none() && args.out.is_none() {
+        return Err("give a HOST, or --out DIR for every host".into());
+    }
+    Ok(args)
+}
+
+fn name(text: &str, what: &str) -> Result<Name, String> {
+    Name::from_str(text).map_err(|e| format!("{what} {text}: {e}"))
+}
+
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let (text, file) = match &args.template {
+        Some(path) => (
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            path.display().to_string(),
+        ),
+        None => (SEED.to_owned(), SEED_NAME.to_owned()),
+    };
+    let mut options = ParseOptions::new().template(true).file_name(file.as_str());
+    if let Some(origin) = &args.origin {
+        options = options.origin(name(origin, "--origin")?);
+    }
+    let zone = parse(&text, &options).map_err(|e| e.to_string())?;
+    let mut problems = zone.validate();
+    problems.sort_by_key(|p| p.severity() != Severity::Error);
+    for problem in &problems {
+        eprintln!("{file}: {problem}");
+    }
+    if problems.iter().any(|p| p.severity() == Severity::Error) {
+        return Err(format!(
+            "{file}: the template breaks rules servers enforce (above)"
+        ));
+    }
+    let mut project_options = ProjectOptions::new();
+    for self_name in &args.self_names {
+        let mut self_name = name(self_name, "--self")?;
+        if !self_name.is_fqdn() {
+            self_name = self_name
+                .append_domain(zone.origin())
+                .map_err(|e| format!("--self: {e}"))?;
+        }
+        project_options = project_options.self_name(self_name);
+    }
+    let template = Template::with_options(zone, &project_options);
+    let (fleet, warnings) = template.fleet(&[]).map_err(|e| format!("{file}: {e}"))?;
+    for warning in &warnings {
+        eprintln!("warning: {file}: {warning}");
+    }
+    let hosts: Vec<&Host> = match &args.host {
+        Some(key) => vec![fleet.host(key).ok_or_else(|| {
+            let known: Vec<String> = fleet.hosts().iter().map(ToString::to_string).collect();
+            format!(
+                "unknown host {key}: the template's hosts are {}",
+                known.join(", ")
+            )
+        })?],
+        None => fleet.hosts().iter().collect(),
+    };
+    for host in hosts {
+        let zone = template.project(host);
+        match &args.out {
+            Some(dir) => {
+                let host_name = host.name().to_string();
+                let path = dir.join(format!("{}.zone", host_name.trim_end_matches('.')));
+                std::fs::write(&path, zone.to_string())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            None if args.template.is_none() => print!("; the zone served by {host}\n{zone}\n"),
+            None => print!("{zone}"),
+        }
+    }
+    Ok(())
+}
