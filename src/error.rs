@@ -380,8 +380,7 @@ impl ProblemKind {
         match self {
             Self::Duplicate { .. }
             | Self::TargetWithoutAddress { .. }
-            | Self::BelowZoneCut { .. }
-            | Self::BelowDname { .. } => Severity::Warning,
+            | Self::BelowZoneCut { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -2,7 +2,7 @@
 //! classes and types (RFC 1035 §5.1, RFC 2308 §4, RFC 3597 §5), then record data by the
 //! type's schema.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use hickory_proto::rr::{DNSClass, Name, RecordType};
@@ -47,7 +47,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
     let mut state = State {
         origin: origin_wire.clone(),
         zone_origin: origin_wire,
-        default_ttl: options.default_ttl,
+        default_ttl: None,
         last_ttl: None,
         owner: None,
         owner_raw: Vec::new(),
@@ -305,8 +305,25 @@ impl Parser<'_> {
             reason: e.to_string(),
         };
         let base = base.canonicalize().map_err(unreadable)?;
-        let joined = base.join(Path::new(path));
-        let resolved = joined.canonicalize().map_err(unreadable)?;
+        // First by the words of the path, so that nothing outside is even looked at...
+        let mut lexical = base.clone();
+        for component in Path::new(path).components() {
+            match component {
+                Component::Normal(part) => lexical.push(part),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    lexical.pop();
+                }
+                Component::RootDir | Component::Prefix(_) => {
+                    lexical = PathBuf::from(component.as_os_str())
+                }
+            }
+        }
+        if !lexical.starts_with(&base) {
+            return Err(ParseErrorKind::IncludeOutsideBase { path: path.into() });
+        }
+        // ...then by where symbolic links lead.
+        let resolved = lexical.canonicalize().map_err(unreadable)?;
         if !resolved.starts_with(&base) {
             return Err(ParseErrorKind::IncludeOutsideBase { path: path.into() });
         }
@@ -525,7 +542,11 @@ impl Parser<'_> {
             }
         }
 
-        let ttl = match ttl.or(state.default_ttl).or(state.last_ttl) {
+        let ttl = match ttl
+            .or(state.default_ttl)
+            .or(state.last_ttl)
+            .or(self.options.default_ttl)
+        {
             Some(ttl) => ttl,
             None if record_type == RecordType::SOA => {
                 // RFC 2308 §4 (and BIND): an SOA with no TTL anywhere takes its MINIMUM.

@@ -14,7 +14,7 @@ use crate::rdata;
 
 /// The records of one owner and type. Each record keeps its own TTL, so a zone whose
 /// RRset TTLs differ (an error under RFC 2181 §5.2) still round-trips exactly.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Rrset {
     pub(super) record_type: RecordType,
     // Entries back to back: TTL (4 octets), data length (2 octets), data.
@@ -143,6 +143,22 @@ impl Rrset {
     }
 }
 
+impl PartialEq for Rrset {
+    /// Equal when of one type, with the same records (names in data compared
+    /// case-insensitively where RFC 4034 §6.2 lowercases them) and the same TTLs.
+    fn eq(&self, other: &Self) -> bool {
+        let mut scratch = (Vec::new(), Vec::new());
+        self.record_type == other.record_type
+            && self.len == other.len
+            && self.iter().zip(other.iter()).all(|((lt, ld), (rt, rd))| {
+                lt == rt
+                    && compare_canonical(self.record_type, ld, rd, &mut scratch) == Ordering::Equal
+            })
+    }
+}
+
+impl Eq for Rrset {}
+
 impl fmt::Debug for Rrset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rrset")
@@ -175,7 +191,12 @@ fn compare_canonical(
 pub(crate) fn decode_rdata(record_type: RecordType, data: &[u8]) -> RData {
     let opaque = || RData::Unknown {
         code: record_type,
-        rdata: NULL::with(data.to_vec()),
+        // `NULL::with` asserts its data is not empty.
+        rdata: if data.is_empty() {
+            NULL::new()
+        } else {
+            NULL::with(data.to_vec())
+        },
     };
     let Ok(length) = u16::try_from(data.len()) else {
         return opaque();

@@ -13,9 +13,10 @@ impl Zone {
     ///
     /// Errors (servers refuse the zone): not exactly one SOA at the apex, an SOA elsewhere,
     /// no NS at the apex, CNAME beside other data or more than one CNAME, more than one
-    /// DNAME, owners outside the origin, TTLs differing inside an RRset (RFC 2181 §5.2).
-    /// Warnings: duplicate records (kept once), in-zone NS or MX targets without address
-    /// records, data occluded below a zone cut or a DNAME.
+    /// DNAME, data below a DNAME (RFC 6672 §2.3), owners outside the origin, TTLs
+    /// differing inside an RRset (RFC 2181 §5.2; RRSIGs excepted). Warnings: duplicate
+    /// records (kept once), in-zone NS or MX targets without address records, data
+    /// occluded below a zone cut (kept for transfers, never answered).
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         let origin = &self.origin;
