@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! cargo run --example render                  # the seed's example.com: bob's and bill's zones
-//! cargo run --example render -- TEMPLATE HOST [--origin NAME] [--format text] [--self NAME]...
-//! cargo run --example render -- TEMPLATE --out DIR [--origin NAME] [--self NAME]...
+//! cargo run --example render -- TEMPLATE HOST [--origin NAME] [--format text|wire] [--self NAME]...
+//! cargo run --example render -- TEMPLATE --out DIR [--origin NAME] [--format text|wire] [--self NAME]...
 //! ```
 //!
 //! `HOST` is a name in the template's apex NS set (relative or absolute) or one of its
 //! addresses. The zone goes to stdout; with `--out DIR`, every host's zone is written to
-//! `DIR/HOSTNAME.zone`. Warnings go to stderr as `warning: ...`. Bad input prints one line,
+//! `DIR/HOSTNAME.zone`. `--format wire` writes the zone as an AXFR message stream
+//! (RFC 5936), each message with its 2-octet length prefix as on TCP (`HOSTNAME.axfr`). Warnings go to stderr as `warning: ...`. Bad input prints one line,
 //! `error: FILE:LINE:COL: what is wrong`, and exits non-zero.
 
 use std::path::PathBuf;
@@ -17,7 +18,8 @@ use std::str::FromStr;
 
 use multiprimary::hickory_proto::rr::Name;
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{Host, ProjectOptions, Severity, Template};
+use multiprimary::{Host, ProjectOptions, Severity, Template, wire};
+use std::io::Write;
 
 const SEED: &str = include_str!("data/example.com.template");
 const SEED_NAME: &str = "examples/data/example.com.template";
@@ -28,6 +30,7 @@ struct Args {
     origin: Option<String>,
     self_names: Vec<String>,
     out: Option<PathBuf>,
+    wire: bool,
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
         origin: None,
         self_names: Vec::new(),
         out: None,
+        wire: false,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -56,16 +60,12 @@ fn parse_args() -> Result<Args, String> {
             "--self" => args.self_names.push(value("--self")?),
             "--out" => args.out = Some(PathBuf::from(value("--out")?)),
             "--format" => match value("--format")?.as_str() {
-                "text" => {}
-                "wire" => {
-                    return Err(
-                        "--format wire is not supported yet: it comes with the wire format".into(),
-                    );
-                }
+                "text" => args.wire = false,
+                "wire" => args.wire = true,
                 other => return Err(format!("--format {other}: expected text or wire")),
             },
             "-h" | "--help" => {
-                return Err("usage: render [TEMPLATE HOST | TEMPLATE --out DIR] [--origin NAME] [--self NAME]... [--format text]".into());
+                return Err("usage: render [TEMPLATE HOST | TEMPLATE --out DIR] [--origin NAME] [--self NAME]... [--format text|wire]".into());
             }
             _ if word.starts_with("--") => return Err(format!("unknown option {word}")),
             _ if args.template.is_none() => args.template = Some(PathBuf::from(word)),
@@ -134,16 +134,31 @@ fn run() -> Result<(), String> {
     };
     for host in hosts {
         let zone = template.project(host);
+        let bytes = if args.wire {
+            let mut stream = Vec::new();
+            for message in wire::encode_axfr(&zone, 0).map_err(|e| format!("{host}: {e}"))? {
+                let length = u16::try_from(message.len())
+                    .map_err(|_| format!("{host}: message too long"))?;
+                stream.extend_from_slice(&length.to_be_bytes());
+                stream.extend_from_slice(&message);
+            }
+            stream
+        } else if args.template.is_none() && args.out.is_none() {
+            format!("; the zone served by {host}\n{zone}\n").into_bytes()
+        } else {
+            zone.to_string().into_bytes()
+        };
         match &args.out {
             Some(dir) => {
                 let host_name = host.name().to_string();
-                let path = dir.join(format!("{}.zone", host_name.trim_end_matches('.')));
-                std::fs::write(&path, zone.to_string())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let extension = if args.wire { "axfr" } else { "zone" };
+                let path = dir.join(format!("{}.{extension}", host_name.trim_end_matches('.')));
+                std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
                 eprintln!("wrote {}", path.display());
             }
-            None if args.template.is_none() => print!("; the zone served by {host}\n{zone}\n"),
-            None => print!("{zone}"),
+            None => std::io::stdout()
+                .write_all(&bytes)
+                .map_err(|e| format!("stdout: {e}"))?,
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ mod rdata;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 pub mod text;
+pub mod wire;
 mod zone;
 
 pub use error::{ParseError, ParseErrorKind, Position, Problem, ProblemKind, Severity, ZoneError};
