@@ -30,8 +30,12 @@ use crate::rdata;
 use crate::zone::Zone;
 
 /// One server of the fleet: its name (an NS target of the zone) and its addresses.
+///
+/// With feature `serde` it reads and writes as `{"name": ..., "addresses": [...]}`; on
+/// the way in, addresses are sorted and repeats dropped, as [`Host::new`] does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "HostForm"))]
 pub struct Host {
     name: Name,
     addresses: Vec<IpAddr>,
@@ -97,6 +101,21 @@ pub struct Fleet {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     origin: Option<Name>,
+}
+
+/// The serde form of a [`Host`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct HostForm {
+    name: Name,
+    addresses: Vec<IpAddr>,
+}
+
+#[cfg(feature = "serde")]
+impl From<HostForm> for Host {
+    fn from(form: HostForm) -> Self {
+        Self::new(form.name, form.addresses)
+    }
 }
 
 /// The serde form of a [`Fleet`], checked on the way in.
@@ -361,7 +380,7 @@ impl Fleet {
         }
         // Else the one host whose name begins with these labels.
         let mut matches = self.hosts.iter().filter(|h| {
-            h.name.num_labels() > name.num_labels()
+            h.name.num_labels() >= name.num_labels()
                 && h.name
                     .iter()
                     .zip(name.iter())

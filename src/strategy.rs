@@ -1,31 +1,45 @@
 //! [proptest](mod@proptest) strategies for downstream crates (feature `proptest`): names that need
-//! escaping, record data of every supported type, and whole zones.
+//! escaping, record data of every supported type, whole zones, hosts and fleets, and
+//! templates that come with the fleet they name.
 //!
 //! Every strategy is bounded: names have at most 4 labels of at most 12 octets below the
-//! origin, zones at most 40 records besides the SOA and apex NS.
+//! origin; zones hold at most 40 records besides the SOA and apex NS (templates: besides
+//! the SOA, apex NS, glue and placeholders); hosts have 1 to 3 addresses; fleets 1 to 8
+//! hosts.
 //!
 //! ```
-//! use multiprimary::strategy;
+//! use multiprimary::{strategy, Severity, Template};
 //! use multiprimary::text::{parse, ParseOptions};
 //! use proptest::prelude::*;
 //!
 //! proptest! {
 //!     #![proptest_config(ProptestConfig::with_cases(16))]
-//!     // In a downstream crate's tests/ this function carries #[test].
+//!     // In a downstream crate's tests/ these functions carry #[test].
 //!     fn written_zones_parse_back(zone in strategy::zone()) {
 //!         let text = zone.to_string();
 //!         prop_assert_eq!(parse(&text, &ParseOptions::new()).unwrap(), zone);
 //!     }
+//!
+//!     fn projections_load((zone, fleet) in strategy::template()) {
+//!         let template = Template::new(zone);
+//!         for host in fleet.hosts() {
+//!             let projection = template.project(host);
+//!             prop_assert!(projection.validate().iter().all(|p| p.severity() != Severity::Error));
+//!         }
+//!     }
 //! }
 //! # written_zones_parse_back();
+//! # projections_load();
 //! ```
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use hickory_proto::rr::{Name, RecordType};
 use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
 
+use crate::fleet::{Fleet, Host};
 use crate::rdata::{self, Field};
 use crate::zone::Zone;
 
@@ -218,4 +232,272 @@ pub fn zone() -> impl Strategy<Value = Zone> {
         }
         zone
     })
+}
+
+/// `www.example.`, the second self-referencing name of [`template`]s.
+fn www() -> Name {
+    Name::from_str("www.example.").unwrap_or_else(|_| example())
+}
+
+/// `ns.example.`, the name server of [`valid_zone`]s.
+fn ns() -> Name {
+    Name::from_str("ns.example.").unwrap_or_else(|_| example())
+}
+
+/// `name` in uncompressed wire form.
+fn to_wire(name: &Name) -> Vec<u8> {
+    let mut wire = Vec::with_capacity(name.len() + 1);
+    for label in name.iter() {
+        wire.push(u8::try_from(label.len()).unwrap_or(63));
+        wire.extend_from_slice(label);
+    }
+    wire.push(0);
+    wire
+}
+
+/// SOA data naming `mname`, with RNAME `hostmaster.example.`, the given serial, and
+/// REFRESH 3600, RETRY 900, EXPIRE 604800, MINIMUM 60.
+fn soa_data(mname: &Name, serial: u32) -> Vec<u8> {
+    let mut data = to_wire(mname);
+    data.extend_from_slice(b"\x0ahostmaster\x07example\x00");
+    for field in [serial, 3600, 900, 604_800, 60] {
+        data.extend_from_slice(&field.to_be_bytes());
+    }
+    data
+}
+
+/// Adds a record to `zone` unless that would give [`Zone::validate`] an error (an SOA, a
+/// CNAME beside other data or a second CNAME, a second DNAME, data below a DNAME) or
+/// touch what the scheme fixes: A and AAAA records at `reserved` names and, unless
+/// `apex_ns` allows it, the apex NS RRset. A record joining an RRset takes its TTL.
+fn insert_keeping_valid(
+    zone: &mut Zone,
+    reserved: &[Name],
+    apex_ns: bool,
+    owner: &Name,
+    ttl: u32,
+    (record_type, data): (RecordType, Vec<u8>),
+) {
+    let fixed = match record_type {
+        RecordType::SOA => true,
+        RecordType::NS => !apex_ns && owner == zone.origin(),
+        RecordType::A | RecordType::AAAA => reserved.contains(owner),
+        _ => false,
+    };
+    let present: Vec<RecordType> = zone
+        .rrsets_at(owner)
+        .map(crate::zone::Rrset::record_type)
+        .collect();
+    let conflict = match record_type {
+        RecordType::CNAME => !present.is_empty(),
+        RecordType::DNAME => present
+            .iter()
+            .any(|t| matches!(t, RecordType::DNAME | RecordType::CNAME)),
+        _ => present.contains(&RecordType::CNAME),
+    };
+    // Nothing may sit below a DNAME (RFC 6672 §2.3): no DNAME above a name that holds
+    // data (the apex always does), no data below a DNAME.
+    let dname_above = {
+        let mut ancestor = owner.base_name();
+        let mut found = false;
+        while !found && zone.origin().zone_of(&ancestor) {
+            found = zone.rrset(&ancestor, RecordType::DNAME).is_some();
+            if ancestor.is_root() {
+                break;
+            }
+            ancestor = ancestor.base_name();
+        }
+        found
+    };
+    let data_below =
+        record_type == RecordType::DNAME && zone.names().any(|n| n != owner && owner.zone_of(n));
+    if fixed || conflict || dname_above || data_below {
+        return;
+    }
+    let ttl = zone
+        .rrset(owner, record_type)
+        .map_or(ttl, crate::zone::Rrset::ttl);
+    zone.insert_data(owner, record_type, ttl, &data);
+}
+
+/// A random record for [`insert_keeping_valid`]: owner under `example.`, TTL, data.
+fn random_record() -> impl Strategy<Value = (Name, u32, (RecordType, Vec<u8>))> {
+    (name_under(example()), 0u32..=0x7fff_ffff, record_data())
+}
+
+/// A zone under `example.` that [`Zone::validate`] reports no
+/// [`Severity::Error`](crate::Severity::Error) for: one SOA and an NS at the apex naming
+/// `ns.example.` (with a glue A record), and up to 40 records of any supported type (and
+/// unknown types) at names that need escaping, kept only where they break no rule (no
+/// second SOA, no CNAME beside other data, one DNAME per name and nothing below it, one
+/// TTL per RRset). It may hold warnings: targets without addresses, data below zone cuts.
+pub fn valid_zone() -> impl Strategy<Value = Zone> {
+    (
+        vec(random_record(), 0..=40),
+        0u32..=0x7fff_ffff,
+        any::<u32>(),
+        any::<[u8; 4]>(),
+    )
+        .prop_map(|(records, ttl, serial, glue)| {
+            let origin = example();
+            let ns = ns();
+            let mut zone = Zone::new(origin.clone());
+            zone.insert_data(&origin, RecordType::SOA, ttl, &soa_data(&ns, serial));
+            zone.insert_data(&origin, RecordType::NS, ttl, &to_wire(&ns));
+            zone.insert_data(&ns, RecordType::A, ttl, &glue);
+            for (owner, ttl, record) in records {
+                insert_keeping_valid(&mut zone, &[], true, &owner, ttl, record);
+            }
+            zone
+        })
+}
+
+/// An IPv4 address, any of them.
+fn ipv4() -> impl Strategy<Value = IpAddr> {
+    any::<[u8; 4]>().prop_map(|octets| IpAddr::V4(Ipv4Addr::from(octets)))
+}
+
+/// An IPv6 address, any of them.
+fn ipv6() -> impl Strategy<Value = IpAddr> {
+    any::<[u8; 16]>().prop_map(|octets| IpAddr::V6(Ipv6Addr::from(octets)))
+}
+
+/// 1 to 3 addresses: IPv4 only, IPv6 only, or both (at least one of each).
+fn addresses() -> impl Strategy<Value = Vec<IpAddr>> {
+    prop_oneof![
+        vec(ipv4(), 1..=3),
+        vec(ipv6(), 1..=3),
+        (vec(ipv4(), 1..=2), ipv6()).prop_map(|(mut both, v6)| {
+            both.push(v6);
+            both
+        }),
+        (ipv4(), vec(ipv6(), 1..=2)).prop_map(|(v4, mut both)| {
+            both.insert(0, v4);
+            both
+        }),
+    ]
+}
+
+/// A host under `example.` (1 to 4 labels, neither the apex nor `www`) with 1 to 3
+/// addresses: IPv4 only, IPv6 only, or both.
+pub fn host() -> impl Strategy<Value = Host> {
+    let www = www();
+    let name = name_under(example())
+        .prop_filter("a host name below the origin, not www", move |n| {
+            n.num_labels() > 1 && *n != www
+        });
+    (name, addresses()).prop_map(|(name, addresses)| Host::new(name, addresses))
+}
+
+/// `hosts` without repeats: a host whose name an earlier one has is dropped, addresses an
+/// earlier host has are taken away, and a host left without addresses is dropped.
+fn distinct(hosts: Vec<Host>) -> Vec<Host> {
+    let mut kept: Vec<Host> = Vec::with_capacity(hosts.len());
+    for host in hosts {
+        if kept.iter().any(|k| k.name() == host.name()) {
+            continue;
+        }
+        let addresses: Vec<IpAddr> = host
+            .addresses()
+            .iter()
+            .copied()
+            .filter(|a| !kept.iter().any(|k| k.addresses().contains(a)))
+            .collect();
+        if !addresses.is_empty() {
+            kept.push(Host::new(host.name().clone(), addresses));
+        }
+    }
+    kept
+}
+
+/// A [`Fleet`] of 1 to 8 [`host`]s with distinct names (compared case-insensitively) and
+/// distinct addresses, so that [`Fleet::new`] accepts it. Each host has IPv4, IPv6 or
+/// both. The fleet knows no origin: look hosts up by absolute name or address.
+pub fn fleet() -> impl Strategy<Value = Fleet> {
+    vec(host(), 1..=8).prop_filter_map("distinct names and addresses", |hosts| {
+        Fleet::new(distinct(hosts)).ok()
+    })
+}
+
+/// Which placeholder RRsets a self-referencing name gets: A, AAAA, or both.
+fn placeholder_types() -> impl Strategy<Value = &'static [RecordType]> {
+    proptest::sample::select(vec![
+        &[RecordType::A][..],
+        &[RecordType::AAAA][..],
+        &[RecordType::A, RecordType::AAAA][..],
+    ])
+}
+
+/// A template under `example.` and the [`fleet`] it names, as
+/// [`parse`](crate::text::parse) with [`template(true)`](crate::text::ParseOptions::template)
+/// would give it:
+///
+/// - an SOA at the apex (MNAME the first host, any serial, MINIMUM 60);
+/// - an apex NS RRset naming every host, with each host's addresses as glue A and AAAA
+///   records at its name, so that [`Fleet::from_zone`] finds the same hosts;
+/// - [`PLACEHOLDER`](crate::PLACEHOLDER) records (A, AAAA or both, TTLs up to 300) at the
+///   apex and at `www`, which are therefore its only self-referencing names;
+/// - up to 40 other records of any supported type (and unknown types) at names that need
+///   escaping, kept only where they break no rule of [`Zone::validate`] and leave the
+///   scheme alone: no A or AAAA at the apex, `www` or a host's name, no apex NS, no SOA.
+///
+/// The template itself has no [`Severity::Error`](crate::Severity::Error) problem.
+pub fn template() -> impl Strategy<Value = (Zone, Fleet)> {
+    let placeholders = (
+        placeholder_types(),
+        placeholder_types(),
+        vec(0u32..=300, 4..=4),
+    );
+    let ttls = (0u32..=0x7fff_ffff, 0u32..=0x7fff_ffff, 0u32..=86_400);
+    (
+        fleet(),
+        placeholders,
+        ttls,
+        any::<u32>(),
+        vec(random_record(), 0..=40),
+    )
+        .prop_map(
+            |(
+                fleet,
+                (apex_types, www_types, self_ttls),
+                (soa_ttl, ns_ttl, glue_ttl),
+                serial,
+                records,
+            )| {
+                let origin = example();
+                let www = www();
+                let mut zone = Zone::new(origin.clone());
+                let mname = fleet.hosts().first().map_or_else(ns, |h| h.name().clone());
+                zone.insert_data(&origin, RecordType::SOA, soa_ttl, &soa_data(&mname, serial));
+                let mut reserved = vec![origin.clone(), www.clone()];
+                for host in fleet.hosts() {
+                    zone.insert_data(&origin, RecordType::NS, ns_ttl, &to_wire(host.name()));
+                    for address in host.addresses() {
+                        match address {
+                            IpAddr::V4(v4) => {
+                                zone.insert_data(host.name(), RecordType::A, glue_ttl, &v4.octets())
+                            }
+                            IpAddr::V6(v6) => zone.insert_data(
+                                host.name(),
+                                RecordType::AAAA,
+                                glue_ttl,
+                                &v6.octets(),
+                            ),
+                        };
+                    }
+                    reserved.push(host.name().clone());
+                }
+                let mut self_ttls = self_ttls.into_iter();
+                for (name, types) in [(&origin, apex_types), (&www, www_types)] {
+                    for &record_type in types {
+                        let ttl = self_ttls.next().unwrap_or(60);
+                        zone.insert_data(name, record_type, ttl, &[]);
+                    }
+                }
+                for (owner, ttl, record) in records {
+                    insert_keeping_valid(&mut zone, &reserved, false, &owner, ttl, record);
+                }
+                (zone, fleet)
+            },
+        )
 }

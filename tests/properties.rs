@@ -1,7 +1,11 @@
-//! Property tests: zone text round trips, and the parser never panics.
+//! Property tests: zone text round trips, the parser never panics, and projection keeps
+//! the scheme's promises for random templates and fleets.
 
-use multiprimary::strategy;
+use std::net::IpAddr;
+
+use multiprimary::hickory_proto::rr::{Name, RData, RecordType};
 use multiprimary::text::{ParseOptions, parse};
+use multiprimary::{ProjectOptions, Severity, Template, Zone, strategy};
 use proptest::prelude::*;
 
 /// Zone-file vocabulary: directives, names, numbers, types, classes, escapes, quotes,
@@ -135,5 +139,227 @@ proptest! {
         prop_assert_eq!(&back, &zone);
         let ttls: Vec<u32> = zone.iter().map(|r| r.ttl()).collect();
         prop_assert_eq!(back.iter().map(|r| r.ttl()).collect::<Vec<_>>(), ttls);
+    }
+}
+
+/// The template's self-referencing A and AAAA RRsets are projected per host; so is the
+/// SOA MNAME. Everything else, compared as data.
+#[derive(Debug, PartialEq, Eq)]
+enum Shared {
+    /// An SOA record without its MNAME: TTL, RNAME, serial, refresh, retry, expire, minimum.
+    Soa(u32, Name, [u32; 5]),
+    /// An RRset: its records as (TTL, wire data).
+    Rrset(Vec<(u32, Vec<u8>)>),
+}
+
+/// Every RRset of `zone` outside `template`'s self-referencing A and AAAA RRsets, in
+/// canonical order, the SOA without its MNAME.
+fn shared_rrsets(template: &Template, zone: &Zone) -> Vec<(Name, RecordType, Shared)> {
+    zone.rrsets()
+        .filter(|(name, rrset)| {
+            !(matches!(rrset.record_type(), RecordType::A | RecordType::AAAA)
+                && template.is_self_name(name))
+        })
+        .flat_map(|(name, rrset)| {
+            let record_type = rrset.record_type();
+            if record_type == RecordType::SOA {
+                rrset
+                    .iter()
+                    .zip(rrset.rdatas())
+                    .map(|((ttl, data), rdata)| {
+                        let shared = match rdata {
+                            RData::SOA(soa) => Shared::Soa(
+                                ttl,
+                                soa.rname.clone(),
+                                [
+                                    soa.serial,
+                                    soa.refresh as u32,
+                                    soa.retry as u32,
+                                    soa.expire as u32,
+                                    soa.minimum,
+                                ],
+                            ),
+                            _ => Shared::Rrset(vec![(ttl, data.to_vec())]),
+                        };
+                        (name.clone(), record_type, shared)
+                    })
+                    .collect::<Vec<_>>()
+            } else {
+                let records = rrset.iter().map(|(t, d)| (t, d.to_vec())).collect();
+                vec![(name.clone(), record_type, Shared::Rrset(records))]
+            }
+        })
+        .collect()
+}
+
+/// The addresses of the A and AAAA RRsets at `name`, sorted.
+fn addresses_at(zone: &Zone, name: &Name) -> Vec<IpAddr> {
+    let mut addresses: Vec<IpAddr> = [RecordType::A, RecordType::AAAA]
+        .into_iter()
+        .filter_map(|t| zone.rrset(name, t))
+        .flat_map(|rrset| rrset.rdatas())
+        .filter_map(|rdata| match rdata {
+            RData::A(a) => Some(IpAddr::V4(a.0)),
+            RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
+            _ => None,
+        })
+        .collect();
+    addresses.sort_unstable();
+    addresses
+}
+
+/// The Error-severity problems of `zone`.
+fn errors(zone: &Zone) -> Vec<String> {
+    zone.validate()
+        .into_iter()
+        .filter(|p| p.severity() == Severity::Error)
+        .map(|p| p.to_string())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn valid_zones_have_no_errors_and_parse_back(zone in strategy::valid_zone()) {
+        prop_assert_eq!(errors(&zone), Vec::<String>::new());
+        let back = parse(&zone.to_string(), &ParseOptions::new()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back, zone);
+    }
+
+    #[test]
+    fn templates_are_valid_and_name_their_fleet((zone, fleet) in strategy::template()) {
+        prop_assert_eq!(errors(&zone), Vec::<String>::new());
+        let template = Template::new(zone);
+        let origin = template.zone().origin().clone();
+        let www = Name::from_ascii("www.example.").unwrap();
+        prop_assert_eq!(template.self_names(), &[origin, www][..]);
+        let (found, _warnings) = template.fleet(&[]).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut expected: Vec<_> = fleet.hosts().to_vec();
+        let mut found: Vec<_> = found.hosts().to_vec();
+        expected.sort_by_key(|h| h.name().to_lowercase());
+        found.sort_by_key(|h| h.name().to_lowercase());
+        prop_assert_eq!(found, expected);
+        // Templates round-trip through text too, placeholders included.
+        let text = template.zone().to_string();
+        let back = parse(&text, &ParseOptions::new().template(true)).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&back, template.zone());
+    }
+
+    #[test]
+    fn projections_differ_only_in_self_rrsets_and_soa_mname((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        let projections: Vec<Zone> = fleet.hosts().iter().map(|h| template.project(h)).collect();
+        let expected = shared_rrsets(&template, template.zone());
+        for (i, first) in projections.iter().enumerate() {
+            prop_assert_eq!(&shared_rrsets(&template, first), &expected);
+            for second in projections.iter().skip(i + 1) {
+                prop_assert_eq!(template.drift(first, second), vec![]);
+                prop_assert_eq!(shared_rrsets(&template, first), shared_rrsets(&template, second));
+            }
+        }
+    }
+
+    #[test]
+    fn every_non_self_record_of_the_template_is_in_every_projection((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        for host in fleet.hosts() {
+            let projection = template.project(host);
+            let soa = projection.rrset(projection.origin(), RecordType::SOA).unwrap();
+            prop_assert_eq!(soa.len(), 1);
+            match soa.rdatas().next() {
+                Some(RData::SOA(soa)) => prop_assert_eq!(&soa.mname, host.name()),
+                other => prop_assert!(false, "no SOA: {other:?}"),
+            }
+            prop_assert_eq!(projection.serial(), template.zone().serial());
+            for record in template.zone().iter() {
+                let owner = record.owner();
+                let record_type = record.record_type();
+                let is_self = matches!(record_type, RecordType::A | RecordType::AAAA) && template.is_self_name(owner);
+                if is_self || record_type == RecordType::SOA {
+                    continue;
+                }
+                let present = projection
+                    .rrset(owner, record_type)
+                    .is_some_and(|rrset| rrset.iter().any(|(ttl, data)| ttl == record.ttl() && data == record.data()));
+                prop_assert!(present, "{record:?} missing from {}'s projection", host.name());
+            }
+        }
+    }
+
+    #[test]
+    fn projection_is_deterministic_and_idempotent((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        let options = template
+            .self_names()
+            .iter()
+            .fold(ProjectOptions::new(), |options, name| options.self_name(name.clone()));
+        for host in fleet.hosts() {
+            let projection = template.project(host);
+            let again = Template::new(template.zone().clone()).project(host);
+            prop_assert_eq!(&again, &projection);
+            prop_assert_eq!(again.to_string(), projection.to_string());
+            let reprojected = Template::with_options(projection.clone(), &options).project(host);
+            prop_assert_eq!(reprojected.to_string(), projection.to_string());
+            prop_assert_eq!(&reprojected, &projection);
+            // The free function, with the names a projection implies (apex and www).
+            prop_assert_eq!(&multiprimary::project(&projection, host), &projection);
+        }
+    }
+
+    #[test]
+    fn projections_and_degraded_projections_validate((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        for host in fleet.hosts() {
+            prop_assert_eq!(errors(&template.project(host)), Vec::<String>::new(), "projection for {}", host);
+            prop_assert_eq!(errors(&template.degraded(&fleet, host)), Vec::<String>::new(), "degraded for {}", host);
+        }
+    }
+
+    #[test]
+    fn self_names_carry_exactly_the_hosts_addresses((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        for host in fleet.hosts() {
+            let projection = template.project(host);
+            for name in template.self_names() {
+                prop_assert_eq!(addresses_at(&projection, name), host.addresses().to_vec(), "{} for {}", name, host);
+                prop_assert!(projection.iter().all(|r| !r.is_placeholder()));
+            }
+        }
+    }
+
+    #[test]
+    fn degraded_projections_never_point_at_their_own_host((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        for host in fleet.hosts() {
+            let degraded = template.degraded(&fleet, host);
+            let mut others: Vec<IpAddr> = fleet
+                .hosts()
+                .iter()
+                .filter(|h| h.name() != host.name())
+                .flat_map(|h| h.addresses().iter().copied())
+                .collect();
+            others.sort_unstable();
+            for name in template.self_names() {
+                let at = addresses_at(&degraded, name);
+                prop_assert!(at.iter().all(|a| !host.addresses().contains(a)), "{} holds {:?} of {}", name, at, host);
+                prop_assert_eq!(at, others.clone(), "{} for {}", name, host);
+            }
+            prop_assert_eq!(template.drift(&template.project(host), &degraded), vec![]);
+        }
+    }
+
+    #[test]
+    fn projections_round_trip_through_text((zone, fleet) in strategy::template()) {
+        let template = Template::new(zone);
+        for host in fleet.hosts() {
+            for projection in [template.project(host), template.degraded(&fleet, host)] {
+                let text = projection.to_string();
+                let back = parse(&text, &ParseOptions::new()).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+                prop_assert_eq!(&back, &projection);
+                let ttls: Vec<u32> = projection.iter().map(|r| r.ttl()).collect();
+                prop_assert_eq!(back.iter().map(|r| r.ttl()).collect::<Vec<_>>(), ttls);
+            }
+        }
     }
 }
