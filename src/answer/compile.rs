@@ -1,0 +1,488 @@
+//! `Zone` → [`AnswerTable`]: everything that can be done before a query arrives.
+//!
+//! # Table layout
+//!
+//! Every name of the zone, and every empty non-terminal between a name and the apex, is a
+//! [`Node`], found through `index` by its lowercased uncompressed wire form. A node knows
+//! the closest zone cut at or above it (`cut`, for referrals), the DNAME strictly above it
+//! (`dname`), and the `*` child it has (`wildcard`), so a query needs one lookup when its
+//! name exists, and one per missing label when it does not, however large the zone.
+//!
+//! Each RRset is pre-rendered as response records in one arena (`bytes`): every record
+//! starts with a two-octet owner pointer, and in-zone names in the data of RFC 1035 types
+//! end in a two-octet pointer to the origin. Those pointers are the [`Patch`]es: the
+//! answer path copies a fragment into the response and writes each pointer once it knows
+//! where the question (and so the origin) sits. The additional records of an NS, MX or SRV
+//! RRset (the in-zone addresses of its targets) are pre-rendered the same way, their owners
+//! pointing at the target names inside the RRset's own records.
+//!
+//! Invariants: fragments lie inside `bytes`, patches inside their fragment and inside
+//! `patches`; node and RRset indexes are inside `nodes` and `rrsets`. `compile` builds
+//! them so; `answer` still reads with `get` and treats a miss as SERVFAIL-free fallback.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use hickory_proto::rr::{Name, RecordType};
+
+use super::{AnswerTable, CompileError};
+use crate::error::ZoneError;
+use crate::rdata::{self, Field};
+use crate::zone::Zone;
+
+/// "No such node".
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// FNV-1a: the index's keys come from the zone, and lookups are short names, so a fast
+/// unkeyed hash serves (an attacker chooses lookups, not the stored keys).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+pub(crate) type Index = HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>;
+
+/// Where a pre-rendered pointer points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The zone's origin, inside the question name.
+    Origin,
+    /// The owner of the records being written.
+    Owner,
+    /// An offset inside the records of the RRset this additional fragment belongs to.
+    Base(u16),
+}
+
+/// A pointer to write at `at` (an offset inside its fragment).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Patch {
+    pub(crate) at: u16,
+    pub(crate) target: Target,
+}
+
+/// Pre-rendered records in the arena.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fragment {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
+    pub(crate) patches: u32,
+    pub(crate) patch_count: u32,
+    pub(crate) records: u16,
+}
+
+/// One RRset of a node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RrsetEntry {
+    pub(crate) record_type: u16,
+    /// The records, each with an owner pointer.
+    pub(crate) records: Fragment,
+    /// The in-zone A and AAAA records of NS, MX and SRV targets.
+    pub(crate) additional: Fragment,
+    /// For CNAME and DNAME: the target name as written (`start`, `len` in the arena) and
+    /// where, inside `records`, its wire form begins.
+    pub(crate) target: (u32, u16),
+    pub(crate) target_offset: u16,
+}
+
+/// One name of the zone (or an empty non-terminal).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node {
+    pub(crate) rrsets: u32,
+    pub(crate) rrset_count: u16,
+    /// The highest zone cut at or above this name (not the apex), or [`NONE`].
+    pub(crate) cut: u32,
+    /// The highest DNAME strictly above this name, or [`NONE`].
+    pub(crate) dname: u32,
+    /// The node `*.` this name, or [`NONE`].
+    pub(crate) wildcard: u32,
+    /// The length of this name's wire form.
+    pub(crate) name_len: u8,
+}
+
+/// Builds the table.
+pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
+    zone.check().map_err(CompileError::Zone)?;
+    if let Some((owner, record_type)) = zone.placeholders().next() {
+        return Err(CompileError::Placeholder {
+            owner: Box::new(owner.clone()),
+            record_type,
+        });
+    }
+    let origin = lower_wire(zone.origin());
+    let mut builder = Builder {
+        origin: origin.clone(),
+        bytes: Vec::new(),
+        patches: Vec::new(),
+        index: Index::default(),
+        nodes: Vec::new(),
+        rrsets: Vec::new(),
+    };
+    // Nodes first (names and empty non-terminals), so targets can be found.
+    let names: Vec<(Vec<u8>, &Name)> = zone.names().map(|n| (lower_wire(n), n)).collect();
+    for (key, _) in &names {
+        let mut at = 0;
+        // Every ancestor between the name and the origin exists as a node.
+        loop {
+            let suffix = key.get(at..).unwrap_or_default();
+            if suffix.len() < origin.len() {
+                break;
+            }
+            builder.node(suffix);
+            if suffix.len() == origin.len() {
+                break;
+            }
+            at += 1 + usize::from(key.get(at).copied().unwrap_or(0));
+        }
+    }
+    // Cuts, DNAMEs and wildcards.
+    let has = |key: &[u8], t: RecordType| zone.rrset(&name_of(key), t).is_some();
+    let keys: Vec<Box<[u8]>> = builder.index.keys().cloned().collect();
+    for key in &keys {
+        let id = builder.index.get(key).copied().unwrap_or(NONE);
+        let mut cut = NONE;
+        let mut dname = NONE;
+        let mut at = 0;
+        // From the name up to the apex; the highest cut and DNAME found win.
+        loop {
+            let suffix = key.get(at..).unwrap_or_default();
+            if suffix.len() < origin.len() {
+                break;
+            }
+            let suffix_id = builder.index.get(suffix).copied().unwrap_or(NONE);
+            if suffix.len() > origin.len() && has(suffix, RecordType::NS) {
+                cut = suffix_id;
+            }
+            if at > 0 && has(suffix, RecordType::DNAME) {
+                dname = suffix_id;
+            }
+            if suffix.len() == origin.len() {
+                break;
+            }
+            at += 1 + usize::from(key.get(at).copied().unwrap_or(0));
+        }
+        let mut wildcard_key = b"\x01*".to_vec();
+        wildcard_key.extend_from_slice(key);
+        let wildcard = builder
+            .index
+            .get(wildcard_key.as_slice())
+            .copied()
+            .unwrap_or(NONE);
+        if let Some(node) = builder.nodes.get_mut(id as usize) {
+            node.cut = cut;
+            node.dname = dname;
+            node.wildcard = wildcard;
+        }
+    }
+    // RRsets, rendered.
+    for (key, name) in &names {
+        let id = builder.index.get(key.as_slice()).copied().unwrap_or(NONE);
+        let first = u32::try_from(builder.rrsets.len()).map_err(|_| CompileError::TooLarge)?;
+        let mut count = 0u16;
+        for rrset in zone.rrsets_at(name) {
+            let entry = builder.rrset(zone, rrset)?;
+            builder.rrsets.push(entry);
+            count += 1;
+        }
+        if let Some(node) = builder.nodes.get_mut(id as usize) {
+            node.rrsets = first;
+            node.rrset_count = count;
+        }
+    }
+    let soa = zone
+        .rrset(zone.origin(), RecordType::SOA)
+        .ok_or(CompileError::Zone(ZoneError::new(Vec::new())))?;
+    let (soa_ttl, soa_data) = soa.iter().next().ok_or(CompileError::TooLarge)?;
+    let minimum = soa_data
+        .get(soa_data.len().saturating_sub(4)..)
+        .and_then(|m| m.try_into().ok())
+        .map_or(0, u32::from_be_bytes);
+    let negative = builder.records(
+        RecordType::SOA,
+        zone.class().into(),
+        &[(soa_ttl.min(minimum), soa_data)],
+    )?;
+    Ok(AnswerTable {
+        origin: origin.into_boxed_slice(),
+        class: zone.class().into(),
+        index: builder.index,
+        nodes: builder.nodes,
+        rrsets: builder.rrsets,
+        bytes: builder.bytes,
+        patches: builder.patches,
+        negative,
+    })
+}
+
+/// A name's lowercased uncompressed wire form.
+pub(crate) fn lower_wire(name: &Name) -> Vec<u8> {
+    let mut wire = Vec::with_capacity(name.len() + 2);
+    for label in name.iter() {
+        wire.push(u8::try_from(label.len()).unwrap_or(63));
+        wire.extend(label.iter().map(u8::to_ascii_lowercase));
+    }
+    wire.push(0);
+    wire
+}
+
+/// The name of a wire form (for looking RRsets up while compiling).
+fn name_of(wire: &[u8]) -> Name {
+    use hickory_proto::serialize::binary::BinDecodable;
+    Name::from_bytes(wire).unwrap_or_else(|_| Name::root())
+}
+
+struct Builder {
+    origin: Vec<u8>,
+    bytes: Vec<u8>,
+    patches: Vec<Patch>,
+    index: Index,
+    nodes: Vec<Node>,
+    rrsets: Vec<RrsetEntry>,
+}
+
+impl Builder {
+    fn node(&mut self, key: &[u8]) -> u32 {
+        if let Some(&id) = self.index.get(key) {
+            return id;
+        }
+        let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        self.nodes.push(Node {
+            rrsets: 0,
+            rrset_count: 0,
+            cut: NONE,
+            dname: NONE,
+            wildcard: NONE,
+            name_len: u8::try_from(key.len()).unwrap_or(u8::MAX),
+        });
+        self.index.insert(key.into(), id);
+        id
+    }
+
+    /// Appends a name to the arena: in-zone names as their labels below the origin and a
+    /// pointer to the origin; others uncompressed. Returns whether it was compressed.
+    fn name(
+        &mut self,
+        wire: &[u8],
+        fragment_start: usize,
+        compress: bool,
+    ) -> Result<(), CompileError> {
+        let lower = {
+            let mut lower = wire.to_vec();
+            rdata::lowercase_wire_name(&mut lower);
+            lower
+        };
+        if compress
+            && lower.len() >= self.origin.len()
+            && lower.ends_with(&self.origin)
+            && is_label_boundary(&lower, lower.len() - self.origin.len())
+        {
+            let prefix = wire
+                .get(..wire.len() - self.origin.len())
+                .unwrap_or_default();
+            self.bytes.extend_from_slice(prefix);
+            let at = u16::try_from(self.bytes.len() - fragment_start)
+                .map_err(|_| CompileError::TooLarge)?;
+            self.patches.push(Patch {
+                at,
+                target: Target::Origin,
+            });
+            self.bytes.extend_from_slice(&[0xC0, 0]);
+        } else {
+            self.bytes.extend_from_slice(wire);
+        }
+        Ok(())
+    }
+
+    /// Renders records of one type: owner pointer, type, class, TTL, length, data.
+    fn records(
+        &mut self,
+        record_type: RecordType,
+        class: u16,
+        records: &[(u32, &[u8])],
+    ) -> Result<Fragment, CompileError> {
+        let start = self.bytes.len();
+        let patches = self.patches.len();
+        let compress = matches!(u16::from(record_type), 2..=9 | 12 | 14 | 15);
+        let fields = rdata::schema(u16::from(record_type)).map(|(f, _)| f);
+        for (ttl, data) in records {
+            let at = u16::try_from(self.bytes.len() - start).map_err(|_| CompileError::TooLarge)?;
+            self.patches.push(Patch {
+                at,
+                target: Target::Owner,
+            });
+            self.bytes.extend_from_slice(&[0xC0, 0]);
+            self.bytes
+                .extend_from_slice(&u16::from(record_type).to_be_bytes());
+            self.bytes.extend_from_slice(&class.to_be_bytes());
+            self.bytes.extend_from_slice(&ttl.to_be_bytes());
+            let length_at = self.bytes.len();
+            self.bytes.extend_from_slice(&[0, 0]);
+            match fields.and_then(|f| rdata::split(f, data)) {
+                Some(parts) => {
+                    for (field, value) in parts {
+                        if field == Field::Name {
+                            self.name(value, start, compress)?;
+                        } else {
+                            self.bytes.extend_from_slice(value);
+                        }
+                    }
+                }
+                None => self.bytes.extend_from_slice(data),
+            }
+            let length = u16::try_from(self.bytes.len() - length_at - 2)
+                .map_err(|_| CompileError::TooLarge)?;
+            if let Some(slot) = self.bytes.get_mut(length_at..length_at + 2) {
+                slot.copy_from_slice(&length.to_be_bytes());
+            }
+        }
+        Ok(Fragment {
+            start: u32::try_from(start).map_err(|_| CompileError::TooLarge)?,
+            len: u32::try_from(self.bytes.len() - start).map_err(|_| CompileError::TooLarge)?,
+            patches: u32::try_from(patches).map_err(|_| CompileError::TooLarge)?,
+            patch_count: u32::try_from(self.patches.len() - patches)
+                .map_err(|_| CompileError::TooLarge)?,
+            records: u16::try_from(records.len()).map_err(|_| CompileError::TooLarge)?,
+        })
+    }
+
+    fn rrset(&mut self, zone: &Zone, rrset: &crate::Rrset) -> Result<RrsetEntry, CompileError> {
+        let record_type = rrset.record_type();
+        let class: u16 = zone.class().into();
+        let data: Vec<(u32, &[u8])> = rrset.iter().collect();
+        let records = self.records(record_type, class, &data)?;
+        let mut entry = RrsetEntry {
+            record_type: record_type.into(),
+            records,
+            additional: Fragment {
+                start: u32::try_from(self.bytes.len()).map_err(|_| CompileError::TooLarge)?,
+                patches: u32::try_from(self.patches.len()).map_err(|_| CompileError::TooLarge)?,
+                ..Fragment::default()
+            },
+            target: (0, 0),
+            target_offset: 0,
+        };
+        // Where each record's data begins inside the fragment, to find target names.
+        let mut offsets = Vec::with_capacity(data.len());
+        let fragment = self
+            .bytes
+            .get(records.start as usize..(records.start + records.len) as usize)
+            .unwrap_or_default()
+            .to_vec();
+        let mut at = 0usize;
+        while at + 12 <= fragment.len() {
+            let length = fragment
+                .get(at + 10..at + 12)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u16::from_be_bytes);
+            offsets.push(at + 12);
+            at += 12 + usize::from(length);
+        }
+        match record_type {
+            RecordType::CNAME | RecordType::DNAME => {
+                if let (Some((_, target)), Some(&offset)) = (data.first(), offsets.first()) {
+                    let start =
+                        u32::try_from(self.bytes.len()).map_err(|_| CompileError::TooLarge)?;
+                    self.bytes.extend_from_slice(target);
+                    entry.target = (start, u16::try_from(target.len()).unwrap_or(0));
+                    entry.target_offset =
+                        u16::try_from(offset).map_err(|_| CompileError::TooLarge)?;
+                }
+            }
+            RecordType::NS | RecordType::MX | RecordType::SRV => {
+                let skip = match record_type {
+                    RecordType::NS => 0,
+                    RecordType::MX => 2,
+                    _ => 6,
+                };
+                let additional_start = self.bytes.len();
+                let patches_start = self.patches.len();
+                let mut count = 0u16;
+                let mut seen: Vec<Vec<u8>> = Vec::new();
+                for ((_, record), &offset) in data.iter().zip(&offsets) {
+                    let Some(target) = rdata::target(record_type, record) else {
+                        continue;
+                    };
+                    let mut lower = target.to_vec();
+                    rdata::lowercase_wire_name(&mut lower);
+                    if seen.contains(&lower) {
+                        continue;
+                    }
+                    seen.push(lower.clone());
+                    let target_name = name_of(&lower);
+                    let Some(&node) = self.index.get(lower.as_slice()) else {
+                        continue;
+                    };
+                    // Glue below a cut serves referrals; MX and SRV targets must be ours.
+                    let occluded = self
+                        .nodes
+                        .get(node as usize)
+                        .is_some_and(|n| n.cut != NONE && n.cut != node || n.dname != NONE);
+                    if record_type != RecordType::NS && occluded {
+                        continue;
+                    }
+                    for address_type in [RecordType::A, RecordType::AAAA] {
+                        let Some(addresses) = zone.rrset(&target_name, address_type) else {
+                            continue;
+                        };
+                        let pointer =
+                            u16::try_from(offset + skip).map_err(|_| CompileError::TooLarge)?;
+                        for (ttl, address) in addresses.iter() {
+                            let at = u16::try_from(self.bytes.len() - additional_start)
+                                .map_err(|_| CompileError::TooLarge)?;
+                            self.patches.push(Patch {
+                                at,
+                                target: Target::Base(pointer),
+                            });
+                            self.bytes.extend_from_slice(&[0xC0, 0]);
+                            self.bytes
+                                .extend_from_slice(&u16::from(address_type).to_be_bytes());
+                            self.bytes.extend_from_slice(&class.to_be_bytes());
+                            self.bytes.extend_from_slice(&ttl.to_be_bytes());
+                            self.bytes.extend_from_slice(
+                                &u16::try_from(address.len()).unwrap_or(0).to_be_bytes(),
+                            );
+                            self.bytes.extend_from_slice(address);
+                            count += 1;
+                        }
+                    }
+                }
+                entry.additional = Fragment {
+                    start: u32::try_from(additional_start).map_err(|_| CompileError::TooLarge)?,
+                    len: u32::try_from(self.bytes.len() - additional_start)
+                        .map_err(|_| CompileError::TooLarge)?,
+                    patches: u32::try_from(patches_start).map_err(|_| CompileError::TooLarge)?,
+                    patch_count: u32::try_from(self.patches.len() - patches_start)
+                        .map_err(|_| CompileError::TooLarge)?,
+                    records: count,
+                };
+            }
+            _ => {}
+        }
+        Ok(entry)
+    }
+}
+
+/// Whether `at` starts a label of `wire` (so the suffix from there is a whole name).
+fn is_label_boundary(wire: &[u8], at: usize) -> bool {
+    let mut offset = 0;
+    while offset < at {
+        offset += 1 + usize::from(wire.get(offset).copied().unwrap_or(0));
+    }
+    offset == at
+}

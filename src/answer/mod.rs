@@ -1,0 +1,779 @@
+//! The answer path: a zone compiled into an [`AnswerTable`], and
+//! [`AnswerTable::answer`], which turns query bytes into authoritative response bytes in a
+//! caller's buffer, without allocating and without panicking on any input.
+//!
+//! Semantics are those of an authoritative server (RFC 1034 §4.3.2 and successors): AA
+//! on in-zone answers; NXDOMAIN and NODATA with the SOA in authority, its TTL the smaller
+//! of the SOA's TTL and MINIMUM (RFC 2308 §3); in-zone CNAME chains (at most
+//! 8 steps); DNAME (RFC 6672) with a synthesized CNAME, and YXDOMAIN when the new name is
+//! too long; wildcards (RFC 4592); referrals below zone cuts with glue (AA clear; DS
+//! answered at the parent side); REFUSED outside the zone; FORMERR for malformed
+//! queries; NOTIMP for opcodes other than QUERY; EDNS(0) (RFC 6891: OPT echoed with a
+//! payload of 1232, BADVERS for versions above 0, DO echoed, options ignored); UDP
+//! responses no larger than the client allows (512 octets without EDNS), with TC and an
+//! empty answer when the answer does not fit; ANY answered with one RRset (RFC 8482); the
+//! question echoed as asked, case included.
+//!
+//! ```
+//! use multiprimary::{AnswerTable, Transport, Zone};
+//!
+//! let zone: Zone = "$ORIGIN example.\n@ 60 IN SOA ns h 1 2 3 4 5\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\n"
+//!     .parse()
+//!     .unwrap();
+//! let table = AnswerTable::compile(&zone).unwrap();
+//! // ID 0x1234, RD, one question: ns.example. A IN.
+//! let query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02ns\x07example\x00\x00\x01\x00\x01";
+//! let mut out = [0u8; 512];
+//! let len = table.answer(query, Transport::Udp, &mut out).unwrap();
+//! assert_eq!(&out[..4], b"\x12\x34\x85\x00", "ID, QR AA RD, NOERROR");
+//! assert_eq!(&out[len - 4..len], &[192, 0, 2, 1]);
+//! ```
+
+mod compile;
+mod query;
+
+use hickory_proto::rr::{Name, RecordType};
+
+use crate::error::ZoneError;
+use crate::zone::Zone;
+use compile::{Fragment, Index, NONE, Node, Patch, RrsetEntry, Target};
+use query::{Edns, Parsed, Query};
+
+/// The UDP payload size this server offers in its OPT record (the 2020 DNS flag day's).
+pub const EDNS_PAYLOAD: u16 = 1232;
+
+/// The longest CNAME or DNAME chain followed inside the zone.
+pub const MAX_CHAIN: usize = 8;
+
+const HEADER: usize = 12;
+const OPT_LEN: usize = 11;
+const TYPE_CNAME: u16 = 5;
+const TYPE_DNAME: u16 = 39;
+const TYPE_DS: u16 = 43;
+const TYPE_ANY: u16 = 255;
+
+/// How the query arrived: it decides the size limit and whether TC may be set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// UDP: at most 512 octets, or the client's EDNS payload size (up to
+    /// [`EDNS_PAYLOAD`]); TC when the answer does not fit.
+    Udp,
+    /// TCP: up to 65,535 octets; TC never set.
+    Tcp,
+}
+
+/// A zone compiled for answering queries. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct AnswerTable {
+    origin: Box<[u8]>,
+    class: u16,
+    index: Index,
+    nodes: Vec<Node>,
+    rrsets: Vec<RrsetEntry>,
+    bytes: Vec<u8>,
+    patches: Vec<Patch>,
+    negative: Fragment,
+}
+
+/// Why a query got no response at all. Small, `Copy`, allocation-free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnswerError {
+    /// Fewer than two octets: not even an ID to echo.
+    #[error("query of {len} octets is too short to answer")]
+    ShortQuery {
+        /// The query's length.
+        len: usize,
+    },
+    /// The QR bit is set: a response, which is never answered (it could start a loop).
+    #[error("the message is a response, not a query")]
+    NotQuery,
+    /// The output buffer cannot hold even the header and question.
+    #[error("output buffer of {len} octets is too small; {needed} needed")]
+    BufferTooSmall {
+        /// The buffer's length.
+        len: usize,
+        /// The octets needed.
+        needed: usize,
+    },
+}
+
+/// Why a zone could not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CompileError {
+    /// The zone breaks rules servers enforce.
+    #[error(transparent)]
+    Zone(ZoneError),
+    /// The zone is a template: project it first.
+    #[error("{owner} {record_type} is a LOCAL-IP placeholder: project the template first")]
+    Placeholder {
+        /// The owner.
+        owner: Box<Name>,
+        /// A or AAAA.
+        record_type: RecordType,
+    },
+    /// The zone does not fit the table's 32-bit offsets, or an RRset exceeds a message.
+    #[error("the zone is too large to compile")]
+    TooLarge,
+}
+
+/// What a name resolves to in the zone.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    /// An RRset of the node answers (for a wildcard match, the wildcard's node).
+    Answer(u32),
+    /// A CNAME at the node answers, and the chain goes on at its target.
+    Cname(u32),
+    /// A DNAME strictly above the name (its owner's node) rewrites it.
+    Dname(u32),
+    /// The name is at or below a zone cut (the cut's node).
+    Referral(u32),
+    /// The name exists (or a wildcard matched) without data of the type.
+    NoData,
+    /// The name does not exist.
+    NxDomain,
+}
+
+/// The response being written into the caller's buffer.
+struct Response<'o> {
+    out: &'o mut [u8],
+    len: usize,
+    limit: usize,
+    counts: [u16; 3],
+    origin_pointer: u16,
+}
+
+impl Response<'_> {
+    /// Copies a fragment and writes its pointers; `false` (and nothing written) if it
+    /// does not fit or a pointer would be out of reach.
+    /// `owner` is where owner pointers point; `rrset` is where the RRset an additional
+    /// fragment belongs to was written.
+    fn fragment(
+        &mut self,
+        table: &AnswerTable,
+        fragment: Fragment,
+        owner: u16,
+        rrset: u16,
+        section: usize,
+    ) -> bool {
+        let start = fragment.start as usize;
+        let len = fragment.len as usize;
+        let (Some(bytes), Some(end)) = (
+            table.bytes.get(start..start + len),
+            self.len.checked_add(len),
+        ) else {
+            return false;
+        };
+        if end > self.limit {
+            return false;
+        }
+        let patches = table
+            .patches
+            .get(fragment.patches as usize..(fragment.patches + fragment.patch_count) as usize)
+            .unwrap_or_default();
+        let Some(slot) = self.out.get_mut(self.len..end) else {
+            return false;
+        };
+        slot.copy_from_slice(bytes);
+        for patch in patches {
+            let value = match patch.target {
+                Target::Origin => self.origin_pointer,
+                Target::Owner => owner,
+                Target::Base(offset) => rrset.saturating_add(offset),
+            };
+            let at = self.len + usize::from(patch.at);
+            match (value < 0x4000, self.out.get_mut(at..at + 2)) {
+                (true, Some(pointer)) => pointer.copy_from_slice(&(0xC000 | value).to_be_bytes()),
+                _ => return false,
+            }
+        }
+        self.len = end;
+        if let Some(count) = self.counts.get_mut(section) {
+            *count = count.saturating_add(fragment.records);
+        }
+        true
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> bool {
+        let end = self.len + bytes.len();
+        match self.out.get_mut(self.len..end) {
+            Some(slot) if end <= self.limit => {
+                slot.copy_from_slice(bytes);
+                self.len = end;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Where the name being resolved is: its lowercased wire form, and where it is written
+/// in the response (the question, or the data of the previous CNAME).
+struct Current {
+    lower: [u8; 255],
+    len: usize,
+    position: u16,
+}
+
+impl Current {
+    fn name(&self) -> &[u8] {
+        self.lower.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl AnswerTable {
+    /// Compiles a zone: every RRset rendered as response records once, every name
+    /// indexed, cuts, DNAMEs and wildcards resolved ahead of time.
+    ///
+    /// # Errors
+    ///
+    /// The zone breaks a rule servers enforce ([`Zone::check`]), is a template, or is too
+    /// large for the table.
+    pub fn compile(zone: &Zone) -> Result<Self, CompileError> {
+        compile::compile(zone)
+    }
+
+    /// Answers one query: reads `query`, writes the response into `out`, and returns its
+    /// length. Allocates nothing; never panics; never writes past `out`.
+    ///
+    /// # Errors
+    ///
+    /// Only when there is nothing to send: a query too short to echo its ID, a response
+    /// (QR set), or an `out` too small for the header and question.
+    pub fn answer(
+        &self,
+        query: &[u8],
+        transport: Transport,
+        out: &mut [u8],
+    ) -> Result<usize, AnswerError> {
+        let (query, rcode) = match query::parse(query) {
+            Parsed::Drop if query.len() < 2 => {
+                return Err(AnswerError::ShortQuery { len: query.len() });
+            }
+            Parsed::Drop => return Err(AnswerError::NotQuery),
+            Parsed::Query(query) => (query, None),
+            Parsed::FormErr(query) => (query, Some(1u8)),
+            Parsed::NotImp(query) => (query, Some(4u8)),
+        };
+        let edns = query.edns;
+        let opt = if edns.is_some() { OPT_LEN } else { 0 };
+        let needed = HEADER + query.question.len() + opt;
+        if out.len() < needed {
+            return Err(AnswerError::BufferTooSmall {
+                len: out.len(),
+                needed,
+            });
+        }
+        let limit = match transport {
+            Transport::Udp => edns.map_or(512, |e| usize::from(e.payload.clamp(512, EDNS_PAYLOAD))),
+            Transport::Tcp => usize::from(u16::MAX),
+        }
+        .min(out.len())
+        .max(needed);
+        let mut response = Response {
+            out,
+            len: HEADER,
+            limit: limit - opt,
+            counts: [0; 3],
+            origin_pointer: 0,
+        };
+        response.bytes(query.question);
+        let mut authoritative = false;
+        let mut truncated = false;
+        let rcode = match rcode {
+            Some(rcode) => rcode,
+            None if edns.is_some_and(|e| e.version > 0) => 0,
+            None => self.resolve_into(&query, &mut response, &mut authoritative, &mut truncated),
+        };
+        response.limit = limit;
+        let len = response.len;
+        let counts = response.counts;
+        let out = response.out;
+        let ar = counts[2]
+            .saturating_add(u16::from(edns.is_some()))
+            .to_be_bytes();
+        // Header: ID, QR, opcode, AA, TC, RD; CD copied; RA and AD clear.
+        let header = [
+            query.id[0],
+            query.id[1],
+            0x80 | (query.flags[0] & 0x79)
+                | if authoritative { 0x04 } else { 0 }
+                | if truncated { 0x02 } else { 0 },
+            (query.flags[1] & 0x10) | (rcode & 0x0F),
+            0,
+            u8::from(!query.question.is_empty()),
+            counts[0].to_be_bytes()[0],
+            counts[0].to_be_bytes()[1],
+            counts[1].to_be_bytes()[0],
+            counts[1].to_be_bytes()[1],
+            ar[0],
+            ar[1],
+        ];
+        if let Some(slot) = out.get_mut(..HEADER) {
+            slot.copy_from_slice(&header);
+        }
+        let mut len = len;
+        if let Some(edns) = edns {
+            len += write_opt(out.get_mut(len..len + OPT_LEN).unwrap_or_default(), edns);
+        }
+        Ok(len)
+    }
+
+    /// Resolves the question into the answer, authority and additional sections; returns
+    /// the RCODE.
+    fn resolve_into(
+        &self,
+        query: &Query<'_>,
+        response: &mut Response<'_>,
+        authoritative: &mut bool,
+        truncated: &mut bool,
+    ) -> u8 {
+        if query.edns.is_some_and(|e| e.version > 0) {
+            return 0;
+        }
+        let mut current = Current {
+            lower: [0; 255],
+            len: query.name.len(),
+            position: HEADER as u16,
+        };
+        if let Some(slot) = current.lower.get_mut(..query.name.len()) {
+            slot.copy_from_slice(query.name);
+            lowercase_labels(slot);
+        }
+        if query.qclass != self.class || !self.in_zone(current.name()) {
+            return 5; // REFUSED
+        }
+        if matches!(query.qtype, 251 | 252) {
+            return 5; // IXFR and AXFR are the server's business, over TCP.
+        }
+        if matches!(query.qtype, 253 | 254) {
+            return 4; // MAILB, MAILA: NOTIMP.
+        }
+        response.origin_pointer = (HEADER + query.name.len() - self.origin.len()) as u16;
+        let answer_start = response.len;
+        let mut additional: [Option<(Fragment, u16)>; MAX_CHAIN + 1] = [None; MAX_CHAIN + 1];
+        let mut pending = 0usize;
+        let mut rcode = 0u8;
+        let mut referral_glue = false;
+        for step in 0..=MAX_CHAIN {
+            let outcome = self.resolve(current.name(), query.qtype);
+            if step == 0 {
+                *authoritative = !matches!(outcome, Outcome::Referral(_));
+            }
+            match outcome {
+                Outcome::Answer(node) | Outcome::Cname(node) => {
+                    let Some(entry) = self.select(node, query.qtype) else {
+                        break;
+                    };
+                    let base = response.len;
+                    if !response.fragment(self, entry.records, current.position, 0, 0) {
+                        return self.truncate(response, answer_start, truncated);
+                    }
+                    if entry.additional.records > 0
+                        && let (Some(slot), Ok(base)) =
+                            (additional.get_mut(pending), u16::try_from(base))
+                    {
+                        *slot = Some((entry.additional, base));
+                        pending += 1;
+                    }
+                    if !matches!(outcome, Outcome::Cname(_)) || step == MAX_CHAIN {
+                        break;
+                    }
+                    // Follow the CNAME to its target, if it is ours.
+                    let target = self.target(entry);
+                    let Ok(position) = u16::try_from(base + usize::from(entry.target_offset))
+                    else {
+                        break;
+                    };
+                    if !self.follow(&mut current, target, position) {
+                        break;
+                    }
+                }
+                Outcome::Dname(node) => {
+                    let Some(entry) = self.rrset_of(node, TYPE_DNAME) else {
+                        break;
+                    };
+                    let owner_len = self
+                        .nodes
+                        .get(node as usize)
+                        .map_or(0, |n| usize::from(n.name_len));
+                    let Some(owner) =
+                        suffix_pointer(response.out, current.position, current.len, owner_len)
+                    else {
+                        break;
+                    };
+                    let base = response.len;
+                    if !response.fragment(self, entry.records, owner, 0, 0) {
+                        return self.truncate(response, answer_start, truncated);
+                    }
+                    match self.synthesize(response, &mut current, entry, base, owner_len) {
+                        Synthesized::Followed => {}
+                        Synthesized::Done => break,
+                        Synthesized::TooLong => {
+                            rcode = 6; // YXDOMAIN (RFC 6672 §2.2)
+                            break;
+                        }
+                        Synthesized::NoRoom => {
+                            return self.truncate(response, answer_start, truncated);
+                        }
+                    }
+                }
+                Outcome::Referral(cut) => {
+                    let Some(entry) = self.rrset_of(cut, u16::from(RecordType::NS)) else {
+                        break;
+                    };
+                    let cut_len = self
+                        .nodes
+                        .get(cut as usize)
+                        .map_or(0, |n| usize::from(n.name_len));
+                    let Some(owner) =
+                        suffix_pointer(response.out, current.position, current.len, cut_len)
+                    else {
+                        break;
+                    };
+                    let base = response.len;
+                    if !response.fragment(self, entry.records, owner, 0, 1) {
+                        return self.truncate(response, answer_start, truncated);
+                    }
+                    if entry.additional.records > 0
+                        && let (Some(slot), Ok(base)) =
+                            (additional.get_mut(pending), u16::try_from(base))
+                    {
+                        *slot = Some((entry.additional, base));
+                        pending += 1;
+                        referral_glue = true;
+                    }
+                    break;
+                }
+                Outcome::NoData | Outcome::NxDomain => {
+                    if matches!(outcome, Outcome::NxDomain) {
+                        rcode = 3;
+                    }
+                    if !response.fragment(self, self.negative, response.origin_pointer, 0, 1) {
+                        return self.truncate(response, answer_start, truncated);
+                    }
+                    break;
+                }
+            }
+        }
+        for (fragment, base) in additional.iter().take(pending).flatten() {
+            let placed = response.fragment(self, *fragment, 0, *base, 2);
+            if !placed && referral_glue && response.limit < usize::from(u16::MAX) {
+                // Glue is required for a referral to work (RFC 9471 §3).
+                *truncated = true;
+            }
+        }
+        rcode
+    }
+
+    /// Drops the answer, authority and additional sections and sets TC.
+    fn truncate(
+        &self,
+        response: &mut Response<'_>,
+        answer_start: usize,
+        truncated: &mut bool,
+    ) -> u8 {
+        response.len = answer_start;
+        response.counts = [0; 3];
+        *truncated = true;
+        0
+    }
+
+    /// Whether `name` (lowercased) is the origin or below it.
+    fn in_zone(&self, name: &[u8]) -> bool {
+        name.len() >= self.origin.len()
+            && name.ends_with(&self.origin)
+            && is_label_start(name, name.len() - self.origin.len())
+    }
+
+    fn node(&self, id: u32) -> Option<&Node> {
+        self.nodes.get(id as usize)
+    }
+
+    fn rrsets_of(&self, id: u32) -> &[RrsetEntry] {
+        self.node(id)
+            .and_then(|n| {
+                self.rrsets
+                    .get(n.rrsets as usize..n.rrsets as usize + usize::from(n.rrset_count))
+            })
+            .unwrap_or_default()
+    }
+
+    fn rrset_of(&self, id: u32, record_type: u16) -> Option<RrsetEntry> {
+        self.rrsets_of(id)
+            .iter()
+            .find(|r| r.record_type == record_type)
+            .copied()
+    }
+
+    /// The RRset of `node` that answers `qtype`: the CNAME (unless CNAME was asked), the
+    /// RRset of the type, or for ANY the first RRset (RFC 8482 §4.2).
+    fn select(&self, node: u32, qtype: u16) -> Option<RrsetEntry> {
+        let rrsets = self.rrsets_of(node);
+        if qtype == TYPE_ANY {
+            return rrsets.first().copied();
+        }
+        if qtype != TYPE_CNAME
+            && let Some(cname) = rrsets.iter().find(|r| r.record_type == TYPE_CNAME)
+        {
+            return Some(*cname);
+        }
+        rrsets.iter().find(|r| r.record_type == qtype).copied()
+    }
+
+    /// What `name` (lowercased, in the zone) resolves to for `qtype`.
+    fn resolve(&self, name: &[u8], qtype: u16) -> Outcome {
+        if let Some(&id) = self.index.get(name) {
+            let Some(node) = self.node(id) else {
+                return Outcome::NxDomain;
+            };
+            if node.dname != NONE {
+                return Outcome::Dname(node.dname);
+            }
+            if node.cut != NONE && !(node.cut == id && qtype == TYPE_DS) {
+                return Outcome::Referral(node.cut);
+            }
+            return self.data_outcome(id, qtype);
+        }
+        // The closest encloser: the longest existing ancestor (the apex at worst).
+        let mut at = 0usize;
+        let closest = loop {
+            at += 1 + usize::from(name.get(at).copied().unwrap_or(0));
+            let Some(suffix) = name.get(at..) else {
+                return Outcome::NxDomain;
+            };
+            if suffix.len() < self.origin.len() {
+                return Outcome::NxDomain;
+            }
+            if let Some(&id) = self.index.get(suffix) {
+                break id;
+            }
+        };
+        let Some(node) = self.node(closest) else {
+            return Outcome::NxDomain;
+        };
+        if node.dname != NONE {
+            return Outcome::Dname(node.dname);
+        }
+        if self.rrset_of(closest, TYPE_DNAME).is_some() {
+            return Outcome::Dname(closest);
+        }
+        if node.cut != NONE {
+            return Outcome::Referral(node.cut);
+        }
+        if node.wildcard != NONE {
+            // RFC 4592 §3.3.1: the wildcard answers for the name, as if it were there.
+            return self.data_outcome(node.wildcard, qtype);
+        }
+        Outcome::NxDomain
+    }
+
+    fn data_outcome(&self, id: u32, qtype: u16) -> Outcome {
+        match self.select(id, qtype) {
+            Some(entry)
+                if entry.record_type == TYPE_CNAME && qtype != TYPE_CNAME && qtype != TYPE_ANY =>
+            {
+                Outcome::Cname(id)
+            }
+            Some(_) => Outcome::Answer(id),
+            None => Outcome::NoData,
+        }
+    }
+
+    /// The target name of a CNAME or DNAME RRset, as written in the zone.
+    fn target(&self, entry: RrsetEntry) -> &[u8] {
+        let (start, len) = entry.target;
+        self.bytes
+            .get(start as usize..start as usize + usize::from(len))
+            .unwrap_or_default()
+    }
+
+    /// Moves `current` to `target` (written at `position`); `false` if it is not ours.
+    fn follow(&self, current: &mut Current, target: &[u8], position: u16) -> bool {
+        let Some(slot) = current.lower.get_mut(..target.len()) else {
+            return false;
+        };
+        slot.copy_from_slice(target);
+        lowercase_labels(slot);
+        current.len = target.len();
+        current.position = position;
+        self.in_zone(current.name())
+    }
+
+    /// Writes the CNAME a DNAME synthesizes for `current` (RFC 6672 §3.3) and moves
+    /// `current` to its target.
+    fn synthesize(
+        &self,
+        response: &mut Response<'_>,
+        current: &mut Current,
+        dname: RrsetEntry,
+        base: usize,
+        owner_len: usize,
+    ) -> Synthesized {
+        let target = self.target(dname);
+        let prefix_len = current.len - owner_len;
+        if prefix_len + target.len() > 255 {
+            return Synthesized::TooLong;
+        }
+        let ttl = self
+            .bytes
+            .get(dname.records.start as usize + 6..dname.records.start as usize + 10)
+            .and_then(|t| <[u8; 4]>::try_from(t).ok())
+            .unwrap_or([0; 4]);
+        let Ok(target_pointer) = u16::try_from(base + usize::from(dname.target_offset)) else {
+            return Synthesized::NoRoom;
+        };
+        if target_pointer >= 0x4000 || current.position >= 0x4000 {
+            return Synthesized::NoRoom;
+        }
+        // Owner, CNAME, class, TTL, length; then the prefix labels and a pointer to the
+        // DNAME's target.
+        let mut fixed = [0u8; 12];
+        fixed[..2].copy_from_slice(&(0xC000 | current.position).to_be_bytes());
+        fixed[2..4].copy_from_slice(&TYPE_CNAME.to_be_bytes());
+        fixed[4..6].copy_from_slice(&self.class.to_be_bytes());
+        fixed[6..10].copy_from_slice(&ttl);
+        fixed[10..12].copy_from_slice(&((prefix_len + 2) as u16).to_be_bytes());
+        let start = response.len;
+        let data_start = start + fixed.len();
+        let mut prefix = [0u8; 255];
+        let Some(prefix) = prefix.get_mut(..prefix_len) else {
+            return Synthesized::NoRoom;
+        };
+        // The prefix as it was written (the question keeps the client's case).
+        let written = copy_name_prefix(response.out, current.position, prefix);
+        if !written
+            || !response.bytes(&fixed)
+            || !response.bytes(prefix)
+            || !response.bytes(&(0xC000 | target_pointer).to_be_bytes())
+        {
+            response.len = start;
+            return Synthesized::NoRoom;
+        }
+        if let Some(count) = response.counts.first_mut() {
+            *count += 1;
+        }
+        // The new name: the prefix and the target.
+        let mut next = [0u8; 255];
+        let Some(slot) = next.get_mut(..prefix_len + target.len()) else {
+            return Synthesized::TooLong;
+        };
+        let (head, tail) = slot.split_at_mut(prefix_len);
+        head.copy_from_slice(prefix);
+        tail.copy_from_slice(target);
+        let Ok(position) = u16::try_from(data_start) else {
+            return Synthesized::Done;
+        };
+        if self.follow(current, slot, position) {
+            Synthesized::Followed
+        } else {
+            Synthesized::Done
+        }
+    }
+}
+
+/// What writing a DNAME's synthesized CNAME led to.
+enum Synthesized {
+    Followed,
+    Done,
+    TooLong,
+    NoRoom,
+}
+
+/// Lowercases the labels of an uncompressed wire name in place.
+fn lowercase_labels(name: &mut [u8]) {
+    crate::rdata::lowercase_wire_name(name);
+}
+
+/// Whether `at` begins a label of the uncompressed `name`.
+fn is_label_start(name: &[u8], at: usize) -> bool {
+    let mut offset = 0;
+    while offset < at {
+        offset += 1 + usize::from(name.get(offset).copied().unwrap_or(0));
+    }
+    offset == at
+}
+
+/// A pointer to the last `suffix_len` octets of the name of `name_len` octets written at
+/// `position` in `out`, following compression pointers.
+fn suffix_pointer(out: &[u8], position: u16, name_len: usize, suffix_len: usize) -> Option<u16> {
+    let mut at = usize::from(position);
+    let mut remaining = name_len;
+    for _ in 0..255 {
+        if remaining == suffix_len {
+            return u16::try_from(at).ok().filter(|&p| p < 0x4000);
+        }
+        let len = *out.get(at)?;
+        if len & 0xC0 == 0xC0 {
+            at = usize::from(u16::from_be_bytes([len & 0x3F, *out.get(at + 1)?]));
+            continue;
+        }
+        if len == 0 || usize::from(len) + 1 > remaining {
+            return None;
+        }
+        remaining -= 1 + usize::from(len);
+        at += 1 + usize::from(len);
+    }
+    None
+}
+
+/// Copies the first `prefix.len()` octets of the name written at `position` (following
+/// pointers) into `prefix`.
+fn copy_name_prefix(out: &[u8], position: u16, prefix: &mut [u8]) -> bool {
+    let mut at = usize::from(position);
+    let mut filled = 0;
+    for _ in 0..255 {
+        if filled == prefix.len() {
+            return true;
+        }
+        let Some(&len) = out.get(at) else {
+            return false;
+        };
+        if len & 0xC0 == 0xC0 {
+            let Some(&low) = out.get(at + 1) else {
+                return false;
+            };
+            at = usize::from(u16::from_be_bytes([len & 0x3F, low]));
+            continue;
+        }
+        // The label with its length octet.
+        let label_end = at + 1 + usize::from(len);
+        let Some(label) = out.get(at..label_end) else {
+            return false;
+        };
+        let Some(slot) = prefix.get_mut(filled..filled + label.len()) else {
+            return false;
+        };
+        slot.copy_from_slice(label);
+        filled += label.len();
+        at = label_end;
+    }
+    false
+}
+
+/// Writes the OPT record (RFC 6891 §6.1.2): root owner, our payload size, the extended
+/// RCODE (BADVERS for versions above 0), version 0, DO echoed. Returns its length.
+fn write_opt(out: &mut [u8], edns: Edns) -> usize {
+    let extended = if edns.version > 0 { 1 } else { 0 };
+    let opt = [
+        0,
+        0,
+        41,
+        EDNS_PAYLOAD.to_be_bytes()[0],
+        EDNS_PAYLOAD.to_be_bytes()[1],
+        extended,
+        0,
+        if edns.dnssec_ok { 0x80 } else { 0 },
+        0,
+        0,
+        0,
+    ];
+    match out.get_mut(..OPT_LEN) {
+        Some(slot) => {
+            slot.copy_from_slice(&opt);
+            OPT_LEN
+        }
+        None => 0,
+    }
+}
