@@ -363,3 +363,23 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn axfr_streams_decode_to_the_same_zone_with_ttls(zone in strategy::zone(), id in any::<u16>()) {
+        let messages = multiprimary::wire::encode_axfr(&zone, id).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back = multiprimary::wire::decode_axfr(messages.iter().map(Vec::as_slice))
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{zone}")))?;
+        prop_assert_eq!(&back, &zone);
+        // `Zone ==` compares TTLs too (and names in data case-insensitively: a compressed
+        // name takes the case of the name it points to); say so record by record.
+        let records = |zone: &Zone| {
+            zone.iter()
+                .map(|r| (r.owner().to_lowercase().to_string(), r.record_type(), r.ttl()))
+                .collect::<Vec<_>>()
+        };
+        prop_assert_eq!(records(&back), records(&zone));
+    }
+}

@@ -428,11 +428,12 @@ impl Builder {
                     let Some(&node) = self.index.get(lower.as_slice()) else {
                         continue;
                     };
-                    // Glue below a cut serves referrals; MX and SRV targets must be ours.
+                    // Glue at or below a cut serves referrals; MX and SRV targets must be
+                    // ours, and a cut's own name is the child's (RFC 1034 §4.2.1).
                     let occluded = self
                         .nodes
                         .get(node as usize)
-                        .is_some_and(|n| n.cut != NONE && n.cut != node || n.dname != NONE);
+                        .is_some_and(|n| n.cut != NONE || n.dname != NONE);
                     if record_type != RecordType::NS && occluded {
                         continue;
                     }

@@ -368,7 +368,7 @@ impl AnswerTable {
                     };
                     let base = response.len;
                     if !response.fragment(self, entry.records, current.position, 0, 0) {
-                        return self.truncate(response, answer_start, truncated);
+                        return self.truncate(response, answer_start, truncated, rcode);
                     }
                     if entry.additional.records > 0
                         && let (Some(slot), Ok(base)) =
@@ -405,7 +405,7 @@ impl AnswerTable {
                     };
                     let base = response.len;
                     if !response.fragment(self, entry.records, owner, 0, 0) {
-                        return self.truncate(response, answer_start, truncated);
+                        return self.truncate(response, answer_start, truncated, rcode);
                     }
                     match self.synthesize(response, &mut current, entry, base, owner_len) {
                         Synthesized::Followed => {}
@@ -415,7 +415,7 @@ impl AnswerTable {
                             break;
                         }
                         Synthesized::NoRoom => {
-                            return self.truncate(response, answer_start, truncated);
+                            return self.truncate(response, answer_start, truncated, rcode);
                         }
                     }
                 }
@@ -434,7 +434,7 @@ impl AnswerTable {
                     };
                     let base = response.len;
                     if !response.fragment(self, entry.records, owner, 0, 1) {
-                        return self.truncate(response, answer_start, truncated);
+                        return self.truncate(response, answer_start, truncated, rcode);
                     }
                     if entry.additional.records > 0
                         && let (Some(slot), Ok(base)) =
@@ -450,8 +450,9 @@ impl AnswerTable {
                     if matches!(outcome, Outcome::NxDomain) {
                         rcode = 3;
                     }
+                    // (A truncated negative answer keeps its RCODE.)
                     if !response.fragment(self, self.negative, response.origin_pointer, 0, 1) {
-                        return self.truncate(response, answer_start, truncated);
+                        return self.truncate(response, answer_start, truncated, rcode);
                     }
                     break;
                 }
@@ -467,17 +468,18 @@ impl AnswerTable {
         rcode
     }
 
-    /// Drops the answer, authority and additional sections and sets TC.
+    /// Drops the answer, authority and additional sections and sets TC; the RCODE stays.
     fn truncate(
         &self,
         response: &mut Response<'_>,
         answer_start: usize,
         truncated: &mut bool,
+        rcode: u8,
     ) -> u8 {
         response.len = answer_start;
         response.counts = [0; 3];
         *truncated = true;
-        0
+        rcode
     }
 
     /// Whether `name` (lowercased) is the origin or below it.
@@ -528,11 +530,13 @@ impl AnswerTable {
             let Some(node) = self.node(id) else {
                 return Outcome::NxDomain;
             };
-            if node.dname != NONE {
-                return Outcome::Dname(node.dname);
-            }
+            // A cut comes first (RFC 1034 §4.3.2 step 3b): whatever lies at or below it,
+            // a DNAME included, is the child's.
             if node.cut != NONE && !(node.cut == id && qtype == TYPE_DS) {
                 return Outcome::Referral(node.cut);
+            }
+            if node.dname != NONE {
+                return Outcome::Dname(node.dname);
             }
             return self.data_outcome(id, qtype);
         }
@@ -553,14 +557,14 @@ impl AnswerTable {
         let Some(node) = self.node(closest) else {
             return Outcome::NxDomain;
         };
+        if node.cut != NONE {
+            return Outcome::Referral(node.cut);
+        }
         if node.dname != NONE {
             return Outcome::Dname(node.dname);
         }
         if self.rrset_of(closest, TYPE_DNAME).is_some() {
             return Outcome::Dname(closest);
-        }
-        if node.cut != NONE {
-            return Outcome::Referral(node.cut);
         }
         if node.wildcard != NONE {
             // RFC 4592 §3.3.1: the wildcard answers for the name, as if it were there.

@@ -65,7 +65,8 @@ pub enum WireError {
 }
 
 /// Writes names, compressing them against the names already in the message (RFC 1035
-/// §4.1.4): pointers to earlier suffixes, compared case-insensitively.
+/// §4.1.4): pointers to earlier suffixes spelled the same, case included, so that a
+/// transfer keeps every name's case.
 struct Compressor {
     suffixes: HashMap<Vec<u8>, u16>,
 }
@@ -86,7 +87,7 @@ impl Compressor {
                 return;
             }
             let suffix = name.get(at..).unwrap_or_default();
-            let key = lowercase(suffix);
+            let key = suffix.to_vec();
             if let Some(&pointer) = self.suffixes.get(&key) {
                 out.extend_from_slice(&(0xC000 | pointer).to_be_bytes());
                 return;
