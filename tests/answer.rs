@@ -120,14 +120,39 @@ fn cname_chains_are_followed_inside_the_zone() {
 }
 
 #[test]
-fn cname_loops_stop_at_the_chain_limit() {
+fn cname_loops_stop_where_they_come_back() {
+    // RFC 1034 §3.6.2; no RRset twice in one answer (RFC 2181 §5).
     let response = udp("loop1.example.", RecordType::A);
+    assert_eq!(
+        response
+            .answers
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>(),
+        [
+            "loop1.example. 300 IN CNAME loop2.example.",
+            "loop2.example. 300 IN CNAME loop1.example."
+        ]
+    );
+    assert_eq!(response.metadata.response_code, ResponseCode::NoError);
+}
+
+#[test]
+fn long_cname_chains_stop_at_the_chain_limit() {
+    // c1 -> c2 -> ... -> c11 A: ten CNAMEs, of which MAX_CHAIN + 1 are followed.
+    let response = udp("c1.example.", RecordType::A);
     assert_eq!(response.answers.len(), multiprimary::MAX_CHAIN + 1);
     assert!(
         response
             .answers
             .iter()
             .all(|r| r.record_type() == RecordType::CNAME)
+    );
+    let response = udp("c3.example.", RecordType::A);
+    assert_eq!(response.answers.len(), 9, "eight CNAMEs and the A");
+    assert_eq!(
+        response.answers.last().unwrap().to_string(),
+        "c11.example. 300 IN A 192.0.2.11"
     );
 }
 

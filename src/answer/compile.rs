@@ -135,7 +135,16 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         rrsets: Vec::new(),
     };
     // Nodes first (names and empty non-terminals), so targets can be found.
-    let names: Vec<(Vec<u8>, &Name)> = zone.names().map(|n| (lower_wire(n), n)).collect();
+    // NSEC3 owners are not names of the zone: a query for one is a Name Error (RFC 5155
+    // §7.2.8, erratum 4622). Names holding only NSEC3 (and their RRSIGs) are left out.
+    let names: Vec<(Vec<u8>, &Name)> = zone
+        .names()
+        .filter(|n| {
+            zone.rrsets_at(n)
+                .any(|r| !matches!(r.record_type(), RecordType::NSEC3 | RecordType::RRSIG))
+        })
+        .map(|n| (lower_wire(n), n))
+        .collect();
     for (key, _) in &names {
         let mut at = 0;
         // Every ancestor between the name and the origin exists as a node.

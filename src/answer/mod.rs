@@ -350,12 +350,16 @@ impl AnswerTable {
         if matches!(query.qtype, 253 | 254) {
             return 4; // MAILB, MAILA: NOTIMP.
         }
+        if query.qtype == 128 {
+            return 1; // NXNAME is a meta type: FORMERR (RFC 9824 §3.5).
+        }
         response.origin_pointer = (HEADER + query.name.len() - self.origin.len()) as u16;
         let answer_start = response.len;
         let mut additional: [Option<(Fragment, u16)>; MAX_CHAIN + 1] = [None; MAX_CHAIN + 1];
         let mut pending = 0usize;
         let mut rcode = 0u8;
         let mut referral_glue = false;
+        let mut visited = [NONE; MAX_CHAIN + 1];
         for step in 0..=MAX_CHAIN {
             let outcome = self.resolve(current.name(), query.qtype);
             if step == 0 {
@@ -363,6 +367,14 @@ impl AnswerTable {
             }
             match outcome {
                 Outcome::Answer(node) | Outcome::Cname(node) => {
+                    // A CNAME loop ends where it comes back (RFC 1034 §3.6.2): no RRset
+                    // twice in one answer (RFC 2181 §5).
+                    if visited.iter().take(step).any(|&v| v == node) {
+                        break;
+                    }
+                    if let Some(slot) = visited.get_mut(step) {
+                        *slot = node;
+                    }
                     let Some(entry) = self.select(node, query.qtype) else {
                         break;
                     };

@@ -103,6 +103,7 @@ pub fn answer(zone: &Zone, query: &[u8], transport: Transport) -> Option<Expecte
     match u16::from(qtype) {
         251 | 252 => return only(base, ResponseCode::Refused),
         253 | 254 => return only(base, ResponseCode::NotImp),
+        128 => return only(base, ResponseCode::FormErr), // NXNAME (RFC 9824 §3.5)
         _ => {}
     }
     let responses = resolve(zone, &qname, qtype)
@@ -153,6 +154,9 @@ fn resolve(zone: &Zone, qname: &Name, qtype: RecordType) -> Vec<Sections> {
         additionals: Vec::new(),
     };
     let mut current = qname.clone();
+    // The nodes whose data has answered: a chain that comes back to one stops (RFC 1034
+    // §3.6.2), so no RRset is in the answer twice.
+    let mut visited: Vec<Name> = Vec::new();
     for step in 0..=MAX_CHAIN {
         let last = step == MAX_CHAIN;
         match lookup(zone, &current, qtype) {
@@ -198,6 +202,10 @@ fn resolve(zone: &Zone, qname: &Name, qtype: RecordType) -> Vec<Sections> {
                 current = next;
             }
             Lookup::Node(node) => {
+                if visited.iter().any(|v| v.eq_case(&node) || *v == node) {
+                    return vec![sections];
+                }
+                visited.push(node.clone());
                 if qtype == RecordType::ANY {
                     let rrsets: Vec<&Rrset> = zone.rrsets_at(&node).collect();
                     if rrsets.is_empty() {
@@ -279,7 +287,15 @@ fn lookup(zone: &Zone, name: &Name, qtype: RecordType) -> Lookup {
 /// Whether `name` exists: it owns records or is an empty non-terminal above a name that
 /// does (RFC 4592 §2.2.2).
 fn exists(zone: &Zone, name: &Name) -> bool {
-    zone.names().any(|owned| name.zone_of(owned))
+    zone.names()
+        .any(|owned| name.zone_of(owned) && !nsec3_only(zone, owned))
+}
+
+/// NSEC3 owners are not names of the zone (RFC 5155 §7.2.8, erratum 4622): a name holding
+/// only NSEC3 records and their signatures does not exist.
+fn nsec3_only(zone: &Zone, name: &Name) -> bool {
+    zone.rrsets_at(name)
+        .all(|r| matches!(r.record_type(), RecordType::NSEC3 | RecordType::RRSIG))
 }
 
 fn in_zone(zone: &Zone, name: &Name) -> bool {
