@@ -10,14 +10,15 @@
 //!
 //! Each RRset is pre-rendered as response records in one arena (`bytes`): every record
 //! starts with a two-octet owner pointer, and in-zone names in the data of RFC 1035 types
-//! end in a two-octet pointer to the origin. Those pointers are the [`Patch`]es: the
+//! end in a two-octet pointer to the origin. Those pointers are the [`Patch`]es, kept in
+//! the arena just before the records they belong to: the
 //! answer path copies a fragment into the response and writes each pointer once it knows
 //! where the question (and so the origin) sits. The additional records of an NS, MX or SRV
 //! RRset (the in-zone addresses of its targets) are pre-rendered the same way, their owners
 //! pointing at the target names inside the RRset's own records.
 //!
-//! Invariants: fragments lie inside `bytes`, patches inside their fragment and inside
-//! `patches`; node and RRset indexes are inside `nodes` and `rrsets`. `compile` builds
+//! Invariants: fragments and their patches lie inside `bytes`, patches point inside
+//! their fragment; node and RRset indexes are inside `nodes` and `rrsets`. `compile` builds
 //! them so; `answer` still reads with `get` and treats a miss as SERVFAIL-free fallback.
 
 use std::collections::HashMap;
@@ -28,7 +29,7 @@ use hickory_proto::rr::{Name, RecordType};
 use super::{AnswerTable, CompileError};
 use crate::error::ZoneError;
 use crate::rdata::{self, Field};
-use crate::zone::Zone;
+use crate::zone::{Key, Zone};
 
 /// "No such node".
 pub(crate) const NONE: u32 = u32::MAX;
@@ -57,7 +58,13 @@ impl Hasher for Fnv {
     }
 }
 
-pub(crate) type Index = HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>;
+/// The compiling index: names to node numbers.
+type Names = HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>;
+
+/// The answering index: names (held inline when short, so a lookup reads no other memory
+/// to compare keys) to node numbers and a copy of the node, so that a hit touches the
+/// table once before the RRsets.
+pub(crate) type Index = HashMap<Key, (u32, Node), BuildHasherDefault<Fnv>>;
 
 /// Where a pre-rendered pointer points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +84,8 @@ pub(crate) struct Patch {
     pub(crate) target: Target,
 }
 
-/// Pre-rendered records in the arena.
+/// Pre-rendered records in the arena: `len` octets at `start`, preceded at `patches` by
+/// `patch_count` six-octet patches (offset, kind 0 origin / 1 owner / 2 base, base offset).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Fragment {
     pub(crate) start: u32,
@@ -130,7 +138,7 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         origin: origin.clone(),
         bytes: Vec::new(),
         patches: Vec::new(),
-        index: Index::default(),
+        index: Names::default(),
         nodes: Vec::new(),
         rrsets: Vec::new(),
     };
@@ -227,14 +235,20 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         zone.class().into(),
         &[(soa_ttl.min(minimum), soa_data)],
     )?;
+    let mut index =
+        Index::with_capacity_and_hasher(builder.index.len(), BuildHasherDefault::default());
+    for (key, id) in builder.index {
+        if let Some(node) = builder.nodes.get(id as usize) {
+            index.insert(Key::from(key.into_vec()), (id, *node));
+        }
+    }
     Ok(AnswerTable {
         origin: origin.into_boxed_slice(),
         class: zone.class().into(),
-        index: builder.index,
+        index,
         nodes: builder.nodes,
         rrsets: builder.rrsets,
         bytes: builder.bytes,
-        patches: builder.patches,
         negative,
     })
 }
@@ -260,7 +274,7 @@ struct Builder {
     origin: Vec<u8>,
     bytes: Vec<u8>,
     patches: Vec<Patch>,
-    index: Index,
+    index: Names,
     nodes: Vec<Node>,
     rrsets: Vec<RrsetEntry>,
 }
@@ -360,13 +374,41 @@ impl Builder {
                 slot.copy_from_slice(&length.to_be_bytes());
             }
         }
+        let count = u16::try_from(records.len()).map_err(|_| CompileError::TooLarge)?;
+        self.seal(start, patches, count)
+    }
+
+    /// Ends the fragment whose bytes began at `start` and patches at `patches`: moves its
+    /// patches into the arena just before its bytes, where the answer path reads them
+    /// together (one cache line, not two).
+    fn seal(
+        &mut self,
+        start: usize,
+        patches: usize,
+        records: u16,
+    ) -> Result<Fragment, CompileError> {
+        let body = self.bytes.split_off(start);
+        let list: Vec<Patch> = self.patches.drain(patches..).collect();
+        let patch_start = self.bytes.len();
+        for patch in &list {
+            let (tag, offset) = match patch.target {
+                Target::Origin => (0u16, 0u16),
+                Target::Owner => (1, 0),
+                Target::Base(offset) => (2, offset),
+            };
+            self.bytes.extend_from_slice(&patch.at.to_be_bytes());
+            self.bytes.extend_from_slice(&tag.to_be_bytes());
+            self.bytes.extend_from_slice(&offset.to_be_bytes());
+        }
+        let body_start = self.bytes.len();
+        self.bytes.extend_from_slice(&body);
+        let too_large = |_| CompileError::TooLarge;
         Ok(Fragment {
-            start: u32::try_from(start).map_err(|_| CompileError::TooLarge)?,
-            len: u32::try_from(self.bytes.len() - start).map_err(|_| CompileError::TooLarge)?,
-            patches: u32::try_from(patches).map_err(|_| CompileError::TooLarge)?,
-            patch_count: u32::try_from(self.patches.len() - patches)
-                .map_err(|_| CompileError::TooLarge)?,
-            records: u16::try_from(records.len()).map_err(|_| CompileError::TooLarge)?,
+            start: u32::try_from(body_start).map_err(too_large)?,
+            len: u32::try_from(body.len()).map_err(too_large)?,
+            patches: u32::try_from(patch_start).map_err(too_large)?,
+            patch_count: u32::try_from(list.len()).map_err(too_large)?,
+            records,
         })
     }
 
@@ -378,11 +420,7 @@ impl Builder {
         let mut entry = RrsetEntry {
             record_type: record_type.into(),
             records,
-            additional: Fragment {
-                start: u32::try_from(self.bytes.len()).map_err(|_| CompileError::TooLarge)?,
-                patches: u32::try_from(self.patches.len()).map_err(|_| CompileError::TooLarge)?,
-                ..Fragment::default()
-            },
+            additional: Fragment::default(),
             target: (0, 0),
             target_offset: 0,
         };
@@ -472,15 +510,7 @@ impl Builder {
                         }
                     }
                 }
-                entry.additional = Fragment {
-                    start: u32::try_from(additional_start).map_err(|_| CompileError::TooLarge)?,
-                    len: u32::try_from(self.bytes.len() - additional_start)
-                        .map_err(|_| CompileError::TooLarge)?,
-                    patches: u32::try_from(patches_start).map_err(|_| CompileError::TooLarge)?,
-                    patch_count: u32::try_from(self.patches.len() - patches_start)
-                        .map_err(|_| CompileError::TooLarge)?,
-                    records: count,
-                };
+                entry.additional = self.seal(additional_start, patches_start, count)?;
             }
             _ => {}
         }

@@ -36,7 +36,7 @@ use hickory_proto::rr::{Name, RecordType};
 
 use crate::error::ZoneError;
 use crate::zone::Zone;
-use compile::{Fragment, Index, NONE, Node, Patch, RrsetEntry, Target};
+use compile::{Fragment, Index, NONE, Node, RrsetEntry};
 use query::{Edns, Parsed, Query};
 
 /// The UDP payload size this server offers in its OPT record (the 2020 DNS flag day's).
@@ -71,7 +71,6 @@ pub struct AnswerTable {
     nodes: Vec<Node>,
     rrsets: Vec<RrsetEntry>,
     bytes: Vec<u8>,
-    patches: Vec<Patch>,
     negative: Fragment,
 }
 
@@ -168,21 +167,28 @@ impl Response<'_> {
         if end > self.limit {
             return false;
         }
+        let patch_start = fragment.patches as usize;
         let patches = table
-            .patches
-            .get(fragment.patches as usize..(fragment.patches + fragment.patch_count) as usize)
+            .bytes
+            .get(patch_start..patch_start + 6 * fragment.patch_count as usize)
             .unwrap_or_default();
         let Some(slot) = self.out.get_mut(self.len..end) else {
             return false;
         };
         slot.copy_from_slice(bytes);
-        for patch in patches {
-            let value = match patch.target {
-                Target::Origin => self.origin_pointer,
-                Target::Owner => owner,
-                Target::Base(offset) => rrset.saturating_add(offset),
+        for patch in patches.chunks_exact(6) {
+            let field = |at: usize| {
+                patch
+                    .get(at..at + 2)
+                    .and_then(|b| b.try_into().ok())
+                    .map_or(0, u16::from_be_bytes)
             };
-            let at = self.len + usize::from(patch.at);
+            let value = match field(2) {
+                0 => self.origin_pointer,
+                1 => owner,
+                _ => rrset.saturating_add(field(4)),
+            };
+            let at = self.len + usize::from(field(0));
             match (value < 0x4000, self.out.get_mut(at..at + 2)) {
                 (true, Some(pointer)) => pointer.copy_from_slice(&(0xC000 | value).to_be_bytes()),
                 _ => return false,
@@ -538,10 +544,7 @@ impl AnswerTable {
 
     /// What `name` (lowercased, in the zone) resolves to for `qtype`.
     fn resolve(&self, name: &[u8], qtype: u16) -> Outcome {
-        if let Some(&id) = self.index.get(name) {
-            let Some(node) = self.node(id) else {
-                return Outcome::NxDomain;
-            };
+        if let Some(&(id, node)) = self.index.get(name) {
             // A cut comes first (RFC 1034 §4.3.2 step 3b): whatever lies at or below it,
             // a DNAME included, is the child's.
             if node.cut != NONE && !(node.cut == id && qtype == TYPE_DS) {
@@ -562,13 +565,11 @@ impl AnswerTable {
             if suffix.len() < self.origin.len() {
                 return Outcome::NxDomain;
             }
-            if let Some(&id) = self.index.get(suffix) {
-                break id;
+            if let Some(&found) = self.index.get(suffix) {
+                break found;
             }
         };
-        let Some(node) = self.node(closest) else {
-            return Outcome::NxDomain;
-        };
+        let (closest, node) = closest;
         if node.cut != NONE {
             return Outcome::Referral(node.cut);
         }

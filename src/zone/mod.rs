@@ -32,7 +32,7 @@ use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 use crate::rdata;
 pub use rrset::{RecordRef, Rrset};
 use store::Store;
-pub(crate) use store::{Node, canonical_key};
+pub(crate) use store::{Key, Node, canonical_key};
 
 /// The word a template writes where a host's own address belongs, as the data of an A or
 /// AAAA record (the seed article's convention). In a [`Zone`] it is an A or AAAA record

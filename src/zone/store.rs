@@ -54,7 +54,7 @@ impl Node {
 
 /// A canonical key, held inline when short (most names) so that the map's searches compare
 /// bytes that sit in its own nodes instead of following a pointer per comparison.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub(crate) enum Key {
     /// Up to 31 octets: the length and the octets.
     Inline(u8, [u8; 31]),
@@ -81,6 +81,13 @@ impl From<Vec<u8>> for Key {
             }
             _ => Self::Heap(key.into_boxed_slice()),
         }
+    }
+}
+
+impl std::hash::Hash for Key {
+    /// As the octets hash, so that maps keyed by `Key` can be searched with `&[u8]`.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
     }
 }
 
