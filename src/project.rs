@@ -323,12 +323,7 @@ fn set_soa_mname(zone: &mut Zone, mname: &Name) {
     let records: Vec<(u32, Vec<u8>)> = soa
         .iter()
         .map(|(ttl, data)| {
-            let mut new = Vec::with_capacity(data.len() + mname.len());
-            for label in mname.iter() {
-                new.push(u8::try_from(label.len()).unwrap_or(63));
-                new.extend_from_slice(label);
-            }
-            new.push(0);
+            let mut new = rdata::name_wire(mname);
             new.extend_from_slice(without_mname(data));
             (ttl, new)
         })

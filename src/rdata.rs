@@ -195,6 +195,17 @@ pub(crate) fn type_text(code: u16) -> std::borrow::Cow<'static, str> {
     }
 }
 
+/// `name` in uncompressed wire form, case kept.
+pub(crate) fn name_wire(name: &hickory_proto::rr::Name) -> Vec<u8> {
+    let mut wire = Vec::with_capacity(name.len() + 2);
+    for label in name.iter() {
+        wire.push(u8::try_from(label.len()).unwrap_or(63));
+        wire.extend_from_slice(label);
+    }
+    wire.push(0);
+    wire
+}
+
 /// The length of the uncompressed wire name at the start of `data`, or `None` if it is not
 /// one (compression pointers are not allowed in stored data).
 pub(crate) fn name_length(data: &[u8]) -> Option<usize> {

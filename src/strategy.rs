@@ -244,21 +244,10 @@ fn ns() -> Name {
     Name::from_str("ns.example.").unwrap_or_else(|_| example())
 }
 
-/// `name` in uncompressed wire form.
-fn to_wire(name: &Name) -> Vec<u8> {
-    let mut wire = Vec::with_capacity(name.len() + 1);
-    for label in name.iter() {
-        wire.push(u8::try_from(label.len()).unwrap_or(63));
-        wire.extend_from_slice(label);
-    }
-    wire.push(0);
-    wire
-}
-
 /// SOA data naming `mname`, with RNAME `hostmaster.example.`, the given serial, and
 /// REFRESH 3600, RETRY 900, EXPIRE 604800, MINIMUM 60.
 fn soa_data(mname: &Name, serial: u32) -> Vec<u8> {
-    let mut data = to_wire(mname);
+    let mut data = rdata::name_wire(mname);
     data.extend_from_slice(b"\x0ahostmaster\x07example\x00");
     for field in [serial, 3600, 900, 604_800, 60] {
         data.extend_from_slice(&field.to_be_bytes());
@@ -343,7 +332,7 @@ pub fn valid_zone() -> impl Strategy<Value = Zone> {
             let ns = ns();
             let mut zone = Zone::new(origin.clone());
             zone.insert_data(&origin, RecordType::SOA, ttl, &soa_data(&ns, serial));
-            zone.insert_data(&origin, RecordType::NS, ttl, &to_wire(&ns));
+            zone.insert_data(&origin, RecordType::NS, ttl, &rdata::name_wire(&ns));
             zone.insert_data(&ns, RecordType::A, ttl, &glue);
             for (owner, ttl, record) in records {
                 insert_keeping_valid(&mut zone, &[], true, &owner, ttl, record);
@@ -471,7 +460,12 @@ pub fn template() -> impl Strategy<Value = (Zone, Fleet)> {
                 zone.insert_data(&origin, RecordType::SOA, soa_ttl, &soa_data(&mname, serial));
                 let mut reserved = vec![origin.clone(), www.clone()];
                 for host in fleet.hosts() {
-                    zone.insert_data(&origin, RecordType::NS, ns_ttl, &to_wire(host.name()));
+                    zone.insert_data(
+                        &origin,
+                        RecordType::NS,
+                        ns_ttl,
+                        &rdata::name_wire(host.name()),
+                    );
                     for address in host.addresses() {
                         match address {
                             IpAddr::V4(v4) => {

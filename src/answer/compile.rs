@@ -255,12 +255,8 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
 
 /// A name's lowercased uncompressed wire form.
 pub(crate) fn lower_wire(name: &Name) -> Vec<u8> {
-    let mut wire = Vec::with_capacity(name.len() + 2);
-    for label in name.iter() {
-        wire.push(u8::try_from(label.len()).unwrap_or(63));
-        wire.extend(label.iter().map(u8::to_ascii_lowercase));
-    }
-    wire.push(0);
+    let mut wire = rdata::name_wire(name);
+    rdata::lowercase_wire_name(&mut wire);
     wire
 }
 

@@ -43,7 +43,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
             },
         ));
     }
-    let origin_wire = options.origin.as_ref().map(name_to_wire);
+    let origin_wire = options.origin.as_ref().map(rdata::name_wire);
     let mut state = State {
         origin: origin_wire.clone(),
         zone_origin: origin_wire,
@@ -73,16 +73,6 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         .unwrap_or_else(Name::root);
     zone.set_origin(origin, state.class.unwrap_or(DNSClass::IN));
     Ok(zone)
-}
-
-fn name_to_wire(name: &Name) -> Vec<u8> {
-    let mut wire = Vec::with_capacity(name.len() + 1);
-    for label in name.iter() {
-        wire.push(u8::try_from(label.len()).unwrap_or(63));
-        wire.extend_from_slice(label);
-    }
-    wire.push(0);
-    wire
 }
 
 /// A file to read in place of an `$INCLUDE` line.
@@ -567,7 +557,7 @@ impl Parser<'_> {
             && self.soa_owner.is_none()
             && let Some(owner) = &state.owner
         {
-            self.soa_owner = Some(name_to_wire(owner));
+            self.soa_owner = Some(rdata::name_wire(owner));
         }
         self.records += 1;
         if self.records > self.options.limits.max_records {

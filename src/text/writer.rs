@@ -100,11 +100,5 @@ fn write_owner(owner: &Name, origin: &Name, out: &mut String) {
 
 /// Writes a name absolute, escaped.
 pub(crate) fn write_absolute(name: &Name, out: &mut String) {
-    let mut wire = Vec::with_capacity(name.len() + 1);
-    for label in name.iter() {
-        wire.push(u8::try_from(label.len()).unwrap_or(63));
-        wire.extend_from_slice(label);
-    }
-    wire.push(0);
-    write_name(&wire, out);
+    write_name(&rdata::name_wire(name), out);
 }

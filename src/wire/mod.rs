@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 use hickory_proto::serialize::binary::{BinDecodable, BinDecoder};
 
-use crate::rdata::{self, Field};
+use crate::rdata::{self, Field, name_wire};
 use crate::zone::{RecordRef, Zone, data_fits};
 
 /// The largest DNS message over TCP (RFC 1035 §4.2.2: a two-octet length).
@@ -107,16 +107,6 @@ fn lowercase(name: &[u8]) -> Vec<u8> {
     let mut key = name.to_vec();
     rdata::lowercase_wire_name(&mut key);
     key
-}
-
-fn name_wire(name: &Name) -> Vec<u8> {
-    let mut wire = Vec::with_capacity(name.len() + 2);
-    for label in name.iter() {
-        wire.push(u8::try_from(label.len()).unwrap_or(63));
-        wire.extend_from_slice(label);
-    }
-    wire.push(0);
-    wire
 }
 
 /// Types whose RDATA names may be compressed (RFC 3597 §4: those of RFC 1035).
