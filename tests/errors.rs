@@ -1,0 +1,312 @@
+//! Every error the text parser, validation and the fleet can produce, with an input that
+//! produces it and the exact message, written to `docs/errors.md`. The table is generated
+//! here, so it cannot drift: when a message changes, this test fails until the table is
+//! regenerated with `MULTIPRIMARY_BLESS=1 cargo test --test errors` (review the diff).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test helpers may panic
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::str::FromStr;
+
+use multiprimary::hickory_proto::rr::Name;
+use multiprimary::text::{Limits, ParseOptions, parse};
+use multiprimary::{Template, Zone};
+
+const TABLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/errors.md");
+const SOURCE_ERRORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/error.rs");
+const SOURCE_FLEET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/fleet.rs");
+
+const HEAD: &str = "$ORIGIN example.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+
+/// The variant names of `enum NAME` in a source file.
+fn variants(source: &str, name: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(source).unwrap();
+    let start = text.find(&format!("pub enum {name} {{")).unwrap();
+    let body = &text[start..];
+    let end = body.find("\n}\n").unwrap();
+    body[..end]
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("    ")?;
+            let first = rest.chars().next()?;
+            (first.is_ascii_uppercase()).then(|| {
+                rest.split([' ', ',', '{', '('])
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+        })
+        .collect()
+}
+
+/// The variant name of an error kind, from its Debug form.
+fn variant<T: std::fmt::Debug>(kind: &T) -> String {
+    format!("{kind:?}")
+        .split([' ', '{', '('])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn shown(input: &str) -> String {
+    let one_line = input.replace('\n', " ↵ ");
+    let short: String = one_line.chars().take(110).collect();
+    let short = if one_line.chars().count() > 110 {
+        format!("{short}…")
+    } else {
+        short
+    };
+    short.replace('|', "\\|").replace('`', "'")
+}
+
+struct Row {
+    variant: String,
+    input: String,
+    message: String,
+}
+
+fn row(rows: &mut Vec<Row>, variant: String, input: &str, message: String) {
+    rows.push(Row {
+        variant,
+        input: shown(input),
+        message: message.replace('|', "\\|").replace('`', "'"),
+    });
+}
+
+fn parse_rows(dir: &std::path::Path) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let origin = || {
+        ParseOptions::new()
+            .file_name("db.example")
+            .origin(Name::from_str("example.").unwrap())
+    };
+    let mut case = |input: &str, options: ParseOptions| {
+        let error = parse(input, &options).expect_err(input);
+        row(&mut rows, variant(error.kind()), input, error.to_string());
+    };
+    case("www 60 IN A 1.2.3.400\n", origin());
+    case("www 60 IN MX 10\n", origin());
+    case("www 60 IN A 192.0.2.1 extra\n", origin());
+    case("www 60 IN TXT ( \"a\"\n", origin());
+    case("www 60 IN TXT \"open\n", origin());
+    case("www 60 IN TXT a\\25x\n", origin());
+    case(&format!("{} 60 IN A 192.0.2.1\n", "a".repeat(64)), origin());
+    case(
+        &format!("{}. 60 IN A 192.0.2.1\n", vec!["a".repeat(63); 4].join(".")),
+        origin(),
+    );
+    case("a..b 60 IN A 192.0.2.1\n", origin());
+    case(
+        "www 60 IN A 192.0.2.1\n",
+        ParseOptions::new().file_name("db.example"),
+    );
+    case("  60 IN A 192.0.2.1\n", origin());
+    case("www IN A 192.0.2.1\n", origin());
+    case("www 1x IN A 192.0.2.1\n", origin());
+    case("www 60 IN AX 192.0.2.1\n", origin());
+    case("www 60 IN ANY 192.0.2.1\n", origin());
+    case("www 60 IN A 192.0.2.1\nmail 60 CH A 192.0.2.2\n", origin());
+    let big: Vec<String> = (0..300)
+        .map(|_| format!("\"{}\"", "x".repeat(255)))
+        .collect();
+    case(&format!("www 60 IN TXT {}\n", big.join(" ")), origin());
+    case("www 60 IN TYPE65534 \\# 4 0A0000\n", origin());
+    case("www 60 IN A \\# 3 0A0000\n", origin());
+    case("$GENERATE 1-10 host$ A 192.0.2.$\n", origin());
+    case("$INCLUDE other.zone\n", origin());
+    std::fs::write(dir.join("loop.zone"), "$INCLUDE loop.zone\n").unwrap();
+    case("$INCLUDE ../outside.zone\n", origin().include_dir(dir));
+    case("$INCLUDE missing.zone\n", origin().include_dir(dir));
+    case("$INCLUDE loop.zone\n", origin().include_dir(dir));
+    let mut limits = Limits::default();
+    limits.max_line = 16;
+    case(
+        "www 60 IN TXT \"a long line of text\"\n",
+        origin().limits(limits),
+    );
+    let mut limits = Limits::default();
+    limits.max_records = 1;
+    case(
+        "a 60 IN A 192.0.2.1\nb 60 IN A 192.0.2.2\n",
+        origin().limits(limits),
+    );
+    let mut limits = Limits::default();
+    limits.max_text = 8;
+    case("www 60 IN A 192.0.2.1\n", origin().limits(limits));
+    case("www 60 IN A LOCAL-IP\n", origin());
+    rows
+}
+
+fn problem_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut case = |text: &str| {
+        let zone: Zone = text.parse().expect(text);
+        let problems = zone.validate();
+        assert!(!problems.is_empty(), "{text}");
+        for problem in problems {
+            row(
+                &mut rows,
+                variant(problem.kind()),
+                text,
+                problem.to_string(),
+            );
+        }
+    };
+    case("$ORIGIN example.\n$TTL 60\n@ NS ns\nns A 192.0.2.1\n");
+    case(&format!("{HEAD}@ SOA ns h 2 2 3 4 5\n"));
+    case(&format!("{HEAD}sub SOA ns h 1 2 3 4 5\nsub NS ns\n"));
+    case("$ORIGIN example.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n");
+    case(&format!("{HEAD}www CNAME ns\nwww TXT \"x\"\n"));
+    case(&format!(
+        "{HEAD}www CNAME ns\nwww CNAME mail\nmail A 192.0.2.2\n"
+    ));
+    case(&format!("{HEAD}dn DNAME a.test.\ndn DNAME b.test.\n"));
+    case(&format!("{HEAD}www.other. A 192.0.2.2\n"));
+    case(&format!("{HEAD}www 60 A 192.0.2.2\nwww 30 A 192.0.2.3\n"));
+    case(&format!("{HEAD}www A 192.0.2.2\nwww A 192.0.2.2\n"));
+    case(&format!("{HEAD}@ MX 10 mail\n"));
+    case(&format!(
+        "{HEAD}sub NS ns.sub\nns.sub A 192.0.2.9\nx.sub TXT \"hidden\"\n"
+    ));
+    case(&format!("{HEAD}dn DNAME a.test.\nx.dn A 192.0.2.9\n"));
+    rows
+}
+
+fn fleet_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut case = |text: &str| {
+        let zone = parse(text, &ParseOptions::new().template(true)).expect(text);
+        match Template::new(zone).fleet(&[]) {
+            Err(error) => {
+                for problem in error.problems() {
+                    row(&mut rows, variant(problem), text, problem.to_string());
+                }
+            }
+            Ok((_, warnings)) => {
+                assert!(!warnings.is_empty(), "{text}");
+                for warning in warnings {
+                    row(&mut rows, variant(&warning), text, warning.to_string());
+                }
+            }
+        }
+    };
+    let soa = "$ORIGIN example.\n$TTL 60\n@ SOA a h 1 2 3 4 5\n@ A LOCAL-IP\n";
+    case("$ORIGIN example.\n$TTL 60\n@ SOA a h 1 2 3 4 5\n");
+    case(&format!("{soa}@ NS a\n@ NS b.other.\na A 192.0.2.1\n"));
+    case(&format!(
+        "{soa}@ NS a\n@ NS b\na A 192.0.2.1\nb A 192.0.2.1\n"
+    ));
+    case(&format!(
+        "{soa}@ NS a\n@ NS b\na A 192.0.2.1\nb A 192.0.2.200\n"
+    ));
+    case(
+        "$ORIGIN example.\n$TTL 300\n@ SOA a h 1 2 3 4 5\n@ A LOCAL-IP\n@ NS a\n@ NS b\na A 192.0.2.1\nb A 198.51.100.1\n",
+    );
+    case(
+        "$ORIGIN example.\n$TTL 60\n@ SOA a h 1 2 3 4 3600\n@ A LOCAL-IP\n@ NS a\n@ NS b\na A 192.0.2.1\nb A 198.51.100.1\n",
+    );
+    case(&format!(
+        "{soa}@ AAAA LOCAL-IP\n@ NS a\n@ NS b\na A 192.0.2.1\na AAAA 2001:db8::1\nb A 198.51.100.1\n"
+    ));
+    // A host listed twice comes only from the caller's list.
+    let zone = parse(
+        &format!("{soa}@ NS a\na A 192.0.2.1\n"),
+        &ParseOptions::new().template(true),
+    )
+    .unwrap();
+    let host = multiprimary::Host::new(
+        Name::from_str("x.other.").unwrap(),
+        ["192.0.2.9".parse().unwrap()],
+    );
+    let error = Template::new(zone)
+        .fleet(&[host.clone(), host])
+        .unwrap_err();
+    for problem in error.problems() {
+        row(
+            &mut rows,
+            variant(problem),
+            "the caller's hosts: x.other. (192.0.2.9) twice",
+            problem.to_string(),
+        );
+    }
+    rows
+}
+
+fn table(sections: &[(&str, &str, Vec<Row>)]) -> String {
+    let mut out = String::from(
+        "# Errors and warnings\n\nEvery error and warning the text parser, validation and the fleet can report, with an\ninput that produces it and the exact message. Generated by `tests/errors.rs`; do not edit\nby hand (`MULTIPRIMARY_BLESS=1 cargo test --test errors` regenerates it). Inputs show\nline breaks as ↵ and are shortened where long.\n",
+    );
+    for (title, intro, rows) in sections {
+        write!(
+            out,
+            "\n## {title}\n\n{intro}\n\n| kind | input | message |\n| --- | --- | --- |\n"
+        )
+        .unwrap();
+        for row in rows {
+            writeln!(
+                out,
+                "| `{}` | `{}` | {} |",
+                row.variant, row.input, row.message
+            )
+            .unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn the_error_table_lists_every_error_with_its_exact_message() {
+    let dir = std::env::temp_dir().join(format!("multiprimary-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let parse_rows = parse_rows(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let problem_rows = problem_rows();
+    let fleet_rows = fleet_rows();
+    // Every variant appears, so a new one cannot be left out of the table.
+    let covered = |rows: &[Row]| {
+        rows.iter()
+            .map(|r| r.variant.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(
+        covered(&parse_rows),
+        variants(SOURCE_ERRORS, "ParseErrorKind")
+    );
+    assert_eq!(
+        covered(&problem_rows),
+        variants(SOURCE_ERRORS, "ProblemKind")
+    );
+    let mut fleet_variants = variants(SOURCE_FLEET, "FleetProblem");
+    fleet_variants.extend(variants(SOURCE_FLEET, "FleetWarning"));
+    assert_eq!(covered(&fleet_rows), fleet_variants);
+    let text = table(&[
+        (
+            "Parsing zone text (`text::parse`)",
+            "A `ParseError`: `FILE:LINE:COLUMN: message`.",
+            parse_rows,
+        ),
+        (
+            "Validation (`Zone::validate`)",
+            "A `Problem`: severity, owner, type and message. `Zone::check` fails on errors.",
+            problem_rows,
+        ),
+        (
+            "The fleet (`Template::fleet`, `Fleet::from_zone`)",
+            "A `FleetProblem` stops the fleet from forming; a `FleetWarning` is returned beside it.",
+            fleet_rows,
+        ),
+    ]);
+    if std::env::var_os("MULTIPRIMARY_BLESS").is_some() {
+        std::fs::write(TABLE, &text).unwrap();
+    }
+    let written = std::fs::read_to_string(TABLE).unwrap_or_default();
+    assert!(
+        written == text,
+        "docs/errors.md is out of date: run MULTIPRIMARY_BLESS=1 cargo test --test errors and review the diff"
+    );
+}
