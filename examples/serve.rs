@@ -10,7 +10,8 @@
 //! With HOST, ZONEFILE is a template projected for that host (a name in its apex NS set,
 //! relative or absolute, or one of its addresses); without, ZONEFILE is served as written.
 //! A zone that breaks a rule servers enforce is refused; warnings are logged. The server
-//! prints `listening on ADDR:PORT` to stderr when ready, answers UDP with `--threads`
+//! prints `listening on ADDR:PORT` to stderr when ready (port 0 picks a free port, the same
+//! for UDP and TCP, and the line names it), answers UDP with `--threads`
 //! workers sharing one socket and TCP per RFC 7766 (two-octet length prefix, several
 //! queries per connection, 10 s idle timeout, at most 128 connections), serves AXFR over
 //! TCP only to `--allow-transfer` networks (none by default; REFUSED otherwise), reloads
@@ -231,7 +232,11 @@ fn run() -> Result<(), String> {
         allow: args.allow.clone(),
     });
     let udp = UdpSocket::bind(args.listen).map_err(|e| format!("{}: {e}", args.listen))?;
-    let tcp = TcpListener::bind(args.listen).map_err(|e| format!("{} (TCP): {e}", args.listen))?;
+    // Port 0 picks a free port: TCP takes the one UDP got.
+    let address = udp
+        .local_addr()
+        .map_err(|e| format!("{}: {e}", args.listen))?;
+    let tcp = TcpListener::bind(address).map_err(|e| format!("{address} (TCP): {e}"))?;
     let stop = Arc::new(AtomicBool::new(false));
     let reload = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
@@ -255,7 +260,7 @@ fn run() -> Result<(), String> {
         let args = args.clone();
         thread::spawn(move || watch_health(target, &args, &shared));
     }
-    eprintln!("listening on {}", args.listen);
+    eprintln!("listening on {address}");
 
     while !stop.load(Ordering::Relaxed) {
         thread::sleep(Duration::from_millis(50));

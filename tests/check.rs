@@ -1,4 +1,4 @@
-//! The `check` example against running servers: `examples/udp.rs` processes on loopback
+//! The `check` example against running servers: `examples/serve.rs` processes on loopback
 //! serving zones projected here from `examples/data/example.com.template`, and small
 //! responders inside the test for what a real server should never do (stay silent, clear
 //! AA).
@@ -39,13 +39,13 @@ const TEMPLATE_FILE: &str = concat!(
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// Builds `udp` and `check` once, and gives the directory holding them.
+/// Builds `serve` and `check` once, and gives the directory holding them.
 fn examples() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let output = Command::new(env!("CARGO"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "-q", "--example", "udp", "--example", "check"])
+            .args(["build", "-q", "--example", "serve", "--example", "check"])
             .output()
             .unwrap();
         assert!(
@@ -103,18 +103,19 @@ fn projection(template: &str, host: &str) -> String {
         .to_string()
 }
 
-/// A running `udp` server, killed (by its handle) and reaped on drop.
+/// A running `serve` server (serving a zone as written), killed (by its handle) and
+/// reaped on drop.
 struct Server {
     child: Child,
     address: SocketAddr,
 }
 
 impl Server {
-    /// Starts `udp ZONE 127.0.0.1:0` and waits for `listening on ADDR:PORT`.
+    /// Starts `serve ZONE --listen 127.0.0.1:0` and waits for `listening on ADDR:PORT`.
     fn start(zone: &Path) -> Self {
-        let mut child = Command::new(examples().join("udp"))
+        let mut child = Command::new(examples().join("serve"))
             .arg(zone)
-            .args(["127.0.0.1:0", "--origin", "example.com."])
+            .args(["--listen", "127.0.0.1:0", "--origin", "example.com."])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -140,7 +141,10 @@ impl Server {
                 Err(error) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    panic!("udp {} never said `listening on`: {error}", zone.display());
+                    panic!(
+                        "serve {} never said `listening on`: {error}",
+                        zone.display()
+                    );
                 }
             }
         }
