@@ -2159,6 +2159,11 @@ fn public_types_are_send_sync_clone_and_debug() {
     assert_traits::<Problem>();
     assert_traits::<ParseOptions>();
     assert_traits::<Limits>();
+    assert_traits::<multiprimary::AnswerTable>();
+    assert_traits::<multiprimary::Host>();
+    assert_traits::<multiprimary::Fleet>();
+    assert_traits::<multiprimary::Template>();
+    assert_traits::<multiprimary::ProjectOptions>();
     let zone = seed_zone();
     let clone = zone.clone();
     assert_eq!(clone, zone);
