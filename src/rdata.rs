@@ -160,8 +160,7 @@ pub(crate) fn type_from_word(word: &[u8]) -> TypeWord {
     }
     if let Some(code) = numeric_suffix(word, b"TYPE") {
         return match code {
-            // OPT, and the query-only range 128..=255 holds TKEY, TSIG, IXFR, AXFR, ANY...
-            41 | 249..=255 => TypeWord::QueryOnly,
+            _ if !is_data_type(code) => TypeWord::QueryOnly,
             _ => TypeWord::Code(code),
         };
     }
@@ -172,6 +171,22 @@ pub(crate) fn type_from_word(word: &[u8]) -> TypeWord {
         return TypeWord::QueryOnly;
     }
     TypeWord::Unknown
+}
+
+/// Whether a type code can be the type of zone data: not 0 (reserved), OPT (41) or the
+/// Q-type and meta-type range 128..=255 (RFC 6895 §3.1: NXNAME, TKEY, TSIG, IXFR, AXFR,
+/// MAILB, MAILA, ANY).
+pub(crate) fn is_data_type(code: u16) -> bool {
+    !matches!(code, 0 | 41 | 128..=255)
+}
+
+/// Reads a type word inside record data (type bitmaps, RRSIG's type covered): any
+/// mnemonic, or `TYPEnnn` for every code, since a bitmap may name any type.
+pub(crate) fn type_code_from_word(word: &[u8]) -> Option<u16> {
+    match type_from_word(word) {
+        TypeWord::Code(code) => Some(code),
+        _ => numeric_suffix(word, b"TYPE"),
+    }
 }
 
 /// Parses `PREFIXnnn` (prefix in any case, nnn decimal 0..=65535).
@@ -353,7 +368,21 @@ fn check_svc_params(mut data: &[u8]) -> Option<()> {
             return None;
         }
         let ok = match key {
-            0 => !value.is_empty() && value.len() % 2 == 0,
+            // RFC 9460 §8: keys strictly ascending (no repeats), never "mandatory" itself.
+            0 => {
+                !value.is_empty()
+                    && value.len() % 2 == 0
+                    && value
+                        .chunks_exact(2)
+                        .map(|k| {
+                            u16::from_be_bytes([
+                                k.first().copied().unwrap_or(0),
+                                k.get(1).copied().unwrap_or(0),
+                            ])
+                        })
+                        .try_fold(0u16, |last, key| (key > last).then_some(key))
+                        .is_some()
+            }
             1 => {
                 let mut at = 0;
                 while at < value.len() {

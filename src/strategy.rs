@@ -103,7 +103,7 @@ fn zone_type_code() -> impl Strategy<Value = u16> {
         proptest::sample::select(vec![
             1u16, 2, 5, 6, 15, 16, 28, 33, 46, 47, 48, 65, 257, 1234
         ]),
-        any::<u16>().prop_filter("allowed in zones", |c| !matches!(c, 41 | 249..=255)),
+        any::<u16>().prop_filter("allowed in zones", |&c| rdata::is_data_type(c)),
     ]
 }
 

@@ -58,7 +58,7 @@ pub enum Transport {
     /// UDP: at most 512 octets, or the client's EDNS payload size (up to
     /// [`EDNS_PAYLOAD`]); TC when the answer does not fit.
     Udp,
-    /// TCP: up to 65,535 octets; TC never set.
+    /// TCP: up to 65,535 octets; TC is set only when `out` is smaller than the response.
     Tcp,
 }
 

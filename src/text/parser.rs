@@ -595,6 +595,7 @@ impl Parser<'_> {
             }
         };
         let current = self.current.insert(current);
+        // (The parser refuses TTLs above 2^31 - 1, so `ttl` needs no normalising.)
         if !current.node.insert(record_type, ttl, &self.scratch) {
             self.zone.note_duplicate(owner, record_type);
         }

@@ -154,6 +154,9 @@ fn parse_char_string(token: &Token<'_>, out: &mut Vec<u8>) -> Result<(), FieldEr
 
 /// Parses a type word (mnemonic or `TYPEnnn`) for RRSIG and type bitmaps.
 fn parse_type(token: &Token<'_>) -> Result<u16, FieldError> {
+    if let Some(code) = rdata::type_code_from_word(token.raw) {
+        return Ok(code);
+    }
     match rdata::type_from_word(token.raw) {
         rdata::TypeWord::Code(code) => Ok(code),
         rdata::TypeWord::QueryOnly => Err((
@@ -433,7 +436,13 @@ fn parse_svc_params(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), Field
                     );
                 }
                 keys.sort_unstable();
+                let count = keys.len();
                 keys.dedup();
+                if keys.len() != count || keys.first() == Some(&0) {
+                    return Err(bad(
+                        "each key once in `mandatory`, and not `mandatory` itself",
+                    ));
+                }
                 for key in keys {
                     wire.extend_from_slice(&key.to_be_bytes());
                 }

@@ -204,9 +204,9 @@ pub fn encode_axfr(zone: &Zone, id: u16) -> Result<Vec<Vec<u8>>, WireError> {
         .records(origin, zone.class())
         .next()
         .ok_or(WireError::NoSoa)?;
-    let rest = zone
-        .iter()
-        .filter(|r| !(r.record_type() == RecordType::SOA && r.owner() == origin));
+    // Every record once between the framing SOAs; a second apex SOA (an invalid zone, but
+    // a zone all the same) goes between them too.
+    let rest = zone.iter().filter(|r| *r != soa);
     let records = std::iter::once(soa).chain(rest).chain(std::iter::once(soa));
     let mut messages = Vec::new();
     let mut message = Message::new(id, Some((origin, zone.class())));
@@ -330,11 +330,12 @@ pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Z
                     first_soa = Some((owner, ttl, data));
                 }
                 (Some((soa_owner, soa_ttl, soa_data)), Some(zone)) => {
-                    if record_type == RecordType::SOA && owner == *soa_owner {
-                        // The closing SOA (RFC 5936 §2.2).
-                        if ttl != *soa_ttl || data != *soa_data {
-                            return Err(WireError::UnframedStream);
-                        }
+                    if record_type == RecordType::SOA
+                        && owner == *soa_owner
+                        && ttl == *soa_ttl
+                        && data == *soa_data
+                    {
+                        // The closing SOA (RFC 5936 §2.2); any other apex SOA is a record.
                         ended = true;
                         continue;
                     }

@@ -196,6 +196,7 @@ impl Zone {
         ttl: u32,
         data: &[u8],
     ) -> bool {
+        let ttl = normal_ttl(ttl);
         let key = canonical_key(owner);
         let node = self.nodes.get_or_insert(key, || Node::new(owner.clone()));
         if node.insert(record_type, ttl, data) {
@@ -345,14 +346,20 @@ impl Zone {
     }
 }
 
-/// Whether `data` is valid wire data for `record_type`: at most 65,535 octets and, for
-/// types with a schema, fitting it.
+/// Whether `data` is valid wire data for `record_type`: a type that zones hold (not a
+/// meta type), at most 65,535 octets and, for types with a schema, fitting it.
 pub(crate) fn data_fits(record_type: RecordType, data: &[u8]) -> bool {
-    data.len() <= usize::from(u16::MAX)
+    rdata::is_data_type(u16::from(record_type))
+        && data.len() <= usize::from(u16::MAX)
         && match rdata::schema(u16::from(record_type)) {
             Some((fields, _)) => rdata::split(fields, data).is_some(),
             None => true,
         }
+}
+
+/// A TTL as RFC 2181 §8 reads it: values with the most significant bit set are 0.
+pub(crate) fn normal_ttl(ttl: u32) -> u32 {
+    if ttl > 0x7fff_ffff { 0 } else { ttl }
 }
 
 impl PartialEq for Zone {
