@@ -231,12 +231,7 @@ fn run() -> Result<(), String> {
         connections: AtomicUsize::new(0),
         allow: args.allow.clone(),
     });
-    let udp = UdpSocket::bind(args.listen).map_err(|e| format!("{}: {e}", args.listen))?;
-    // Port 0 picks a free port: TCP takes the one UDP got.
-    let address = udp
-        .local_addr()
-        .map_err(|e| format!("{}: {e}", args.listen))?;
-    let tcp = TcpListener::bind(address).map_err(|e| format!("{address} (TCP): {e}"))?;
+    let (udp, tcp, address) = bind(args.listen)?;
     let stop = Arc::new(AtomicBool::new(false));
     let reload = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
@@ -280,6 +275,21 @@ fn run() -> Result<(), String> {
     }
     eprintln!("stopping");
     Ok(())
+}
+
+/// Binds UDP and TCP on `listen`. Port 0 picks a free port, the same for both: UDP picks,
+/// TCP follows, and if a TCP socket already holds that port another pair is tried.
+fn bind(listen: SocketAddr) -> Result<(UdpSocket, TcpListener, SocketAddr), String> {
+    let mut tries = 0;
+    loop {
+        let udp = UdpSocket::bind(listen).map_err(|e| format!("{listen}: {e}"))?;
+        let address = udp.local_addr().map_err(|e| format!("{listen}: {e}"))?;
+        match TcpListener::bind(address) {
+            Ok(tcp) => return Ok((udp, tcp, address)),
+            Err(_) if listen.port() == 0 && tries < 20 => tries += 1,
+            Err(e) => return Err(format!("{address} (TCP): {e}")),
+        }
+    }
 }
 
 /// The table to answer from: the degraded one while the web service is down.

@@ -214,6 +214,11 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         let mut count = 0u16;
         for rrset in zone.rrsets_at(name) {
             let entry = builder.rrset(zone, rrset)?;
+            // The RRset must fit a response to a question for its own name: header,
+            // question (the name, type, class) and the records.
+            if 12 + key.len() + 4 + entry.records.len as usize > usize::from(u16::MAX) {
+                return Err(CompileError::TooLarge);
+            }
             builder.rrsets.push(entry);
             count += 1;
         }

@@ -58,7 +58,8 @@ pub enum Transport {
     /// UDP: at most 512 octets, or the client's EDNS payload size (up to
     /// [`EDNS_PAYLOAD`]); TC when the answer does not fit.
     Udp,
-    /// TCP: up to 65,535 octets; TC is set only when `out` is smaller than the response.
+    /// TCP: up to 65,535 octets; TC is set only when the response is larger than `out`
+    /// or than 65,535 octets (a CNAME chain ending in a huge RRset).
     Tcp,
 }
 
@@ -112,7 +113,8 @@ pub enum CompileError {
         /// A or AAAA.
         record_type: RecordType,
     },
-    /// The zone does not fit the table's 32-bit offsets, or an RRset exceeds a message.
+    /// The zone does not fit the table's 32-bit offsets, or an RRset cannot fit in any
+    /// response (65,535 octets with the header and question).
     #[error("the zone is too large to compile")]
     TooLarge,
 }

@@ -270,6 +270,14 @@ impl Parser<'_> {
                     },
                 )
             })?;
+            if text.len() > self.options.limits.max_text {
+                return Err((
+                    path.position,
+                    ParseErrorKind::TextTooLarge {
+                        limit: self.options.limits.max_text,
+                    },
+                ));
+            }
             Ok(Some(Include {
                 text,
                 file: Arc::from(path_text.as_str()),

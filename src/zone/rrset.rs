@@ -20,6 +20,9 @@ pub struct Rrset {
     // Entries back to back: TTL (4 octets), data length (2 octets), data.
     pub(super) entries: Vec<u8>,
     pub(super) len: u32,
+    // Where the last entry starts: a record that sorts after it is appended at once, so an
+    // RRset given in canonical order (or any order that mostly grows) builds in linear time.
+    pub(super) last: u32,
 }
 
 /// One record of a zone, borrowed: owner, type, class, TTL and wire data.
@@ -99,15 +102,25 @@ impl Rrset {
     /// Inserts a record in canonical order; `false` if its canonical data is present.
     pub(super) fn insert(&mut self, ttl: u32, data: &[u8]) -> bool {
         let mut offset = 0;
-        let mut position = self.entries.len();
+        let end = self.entries.len();
+        let mut position = end;
         let mut scratch = (Vec::new(), Vec::new());
-        for (_, existing) in self.iter() {
-            match compare_canonical(self.record_type, existing, data, &mut scratch) {
-                Ordering::Less => offset += 6 + existing.len(),
-                Ordering::Equal => return false,
-                Ordering::Greater => {
-                    position = offset;
-                    break;
+        let last = self
+            .entries
+            .get(self.last as usize + 6..)
+            .filter(|_| self.len > 0);
+        let after_last = last.is_some_and(|last| {
+            compare_canonical(self.record_type, last, data, &mut scratch) == Ordering::Less
+        });
+        if !after_last {
+            for (_, existing) in self.iter() {
+                match compare_canonical(self.record_type, existing, data, &mut scratch) {
+                    Ordering::Less => offset += 6 + existing.len(),
+                    Ordering::Equal => return false,
+                    Ordering::Greater => {
+                        position = offset;
+                        break;
+                    }
                 }
             }
         }
@@ -116,7 +129,13 @@ impl Rrset {
         entry.extend_from_slice(&ttl.to_be_bytes());
         entry.extend_from_slice(&length.to_be_bytes());
         entry.extend_from_slice(data);
+        let added = u32::try_from(entry.len()).unwrap_or(0);
         self.entries.splice(position..position, entry);
+        if position == end {
+            self.last = u32::try_from(position).unwrap_or(0);
+        } else {
+            self.last += added;
+        }
         self.len += 1;
         true
     }
@@ -139,6 +158,14 @@ impl Rrset {
         };
         self.entries.drain(range);
         self.len -= 1;
+        // The last entry starts after every other.
+        let mut last = 0u32;
+        let mut at = 0u32;
+        for (_, data) in self.iter() {
+            last = at;
+            at += 6 + u32::try_from(data.len()).unwrap_or(0);
+        }
+        self.last = last;
         true
     }
 }

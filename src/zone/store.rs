@@ -41,6 +41,7 @@ impl Node {
                         record_type,
                         entries: Vec::new(),
                         len: 0,
+                        last: 0,
                     },
                 );
                 index
