@@ -34,6 +34,8 @@
 # every kdig query is addressed to it; NSD gets no notify, transfer or control
 # peers.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -51,27 +53,7 @@ command -v nsd >/dev/null 2>&1 || missing+=(nsd)
 command -v kdig >/dev/null 2>&1 || missing+=(knot-dnsutils)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 if ((${#missing[@]})); then
-    echo "differential: installing ${missing[*]}"
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "differential: error: need root to apt-get install ${missing[*]}" >&2
-        exit 2
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    # Keep dpkg from starting the nsd daemon: this script starts its own.
-    # (If a policy-rc.d already exists, it is left alone and used as it is.)
-    made_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        made_policy=1
-    fi
-    rc=0
-    { apt-get update -q && apt-get install -y -q "${missing[@]}"; } || rc=$?
-    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-    if ((rc)); then
-        echo "differential: error: apt-get failed (exit $rc)" >&2
-        exit 2
-    fi
+    apt_install differential "${missing[@]}"
     for c in nsd kdig jq; do
         command -v "$c" >/dev/null 2>&1 || {
             echo "differential: error: $c still missing after install" >&2

@@ -49,6 +49,8 @@
 # so nothing to fetch or probe. An unbound service that the package install
 # may have started does not matter: this one has its own config and port.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -64,28 +66,7 @@ missing=()
 command -v unbound-control >/dev/null 2>&1 || missing+=(unbound)
 command -v kdig >/dev/null 2>&1 || missing+=(knot-dnsutils)
 if ((${#missing[@]})); then
-    echo "failover: installing ${missing[*]}"
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "failover: error: need root to apt-get install ${missing[*]}" >&2
-        exit 2
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    # Keep dpkg from starting the unbound service: this script starts its own,
-    # with its own config on its own port, so one started anyway does no harm.
-    # (If a policy-rc.d already exists, it is left alone and used as it is.)
-    made_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        made_policy=1
-    fi
-    rc=0
-    { apt-get update -q && apt-get install -y -q "${missing[@]}"; } || rc=$?
-    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-    if ((rc)); then
-        echo "failover: error: apt-get failed (exit $rc)" >&2
-        exit 2
-    fi
+    apt_install failover "${missing[@]}"
     for c in unbound unbound-checkconf unbound-control kdig; do
         command -v "$c" >/dev/null 2>&1 || {
             echo "failover: error: $c still missing after install" >&2

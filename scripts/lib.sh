@@ -1,0 +1,31 @@
+# shellcheck shell=bash
+# Shared by the scripts in this folder; `source "$(dirname "$0")/lib.sh"`.
+
+# apt_install PREFIX PACKAGE...: installs Debian packages as root, without prompts, and
+# without letting dpkg start the services they bring (the scripts start their own, on
+# their own ports): a policy-rc.d that refuses every start is put in place for the
+# install unless one exists already, in which case it is left alone and used as it is.
+# Exits 2 with `PREFIX: error: ...` on stderr when that cannot be done.
+apt_install() {
+    local prefix=$1
+    shift
+    echo "$prefix: installing $*"
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "$prefix: error: need root to apt-get install $*" >&2
+        exit 2
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    local made_policy=
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    local rc=0
+    { apt-get update -q && apt-get install -y -q "$@"; } || rc=$?
+    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+    if ((rc)); then
+        echo "$prefix: error: apt-get failed (exit $rc)" >&2
+        exit 2
+    fi
+}
