@@ -630,11 +630,13 @@ print(f"{passed} {failed}", file=open(sys.argv[7], "w"))
 EOF
 
 # ---- serve ------------------------------------------------------------------
+# The log exists before serve starts, so reading it never races its creation.
+: >"$tmp/serve.err"
 "$SERVE" "$served" bob --listen "127.0.0.1:$PORT" --threads 1 2>"$tmp/serve.err" &
 serve_pid=$!
 pids+=("$serve_pid")
 for ((i = 0; ; i++)); do
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/serve.err")
+    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/serve.err" || true)
     [[ -n $port ]] && break
     if ! kill -0 "$serve_pid" 2>/dev/null; then
         tail -20 "$tmp/serve.err" >&2
