@@ -81,21 +81,6 @@ start_time=$SECONDS
 # ---- zones and servers ------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX")
 pids=()
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -114,21 +114,6 @@ fi
 # ---- template, servers, resolver --------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/failover.XXXXXX")
 pids=()
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -29,3 +29,22 @@ apt_install() {
         exit 2
     fi
 }
+
+# cleanup: the EXIT trap of scripts that start servers. Stops every PID in the array
+# `pids` (TERM, up to 5 s, then KILL), reaps them, and removes the directory `$tmp`.
+# shellcheck disable=SC2154 # pids and tmp are the calling script's
+cleanup() {
+    local pid i
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        for ((i = 0; i < 50; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
