@@ -13,7 +13,8 @@
 //! prints `listening on ADDR:PORT` to stderr when ready (port 0 picks a free port, the same
 //! for UDP and TCP, and the line names it), answers UDP with `--threads`
 //! workers sharing one socket and TCP per RFC 7766 (two-octet length prefix, several
-//! queries per connection, 10 s idle timeout, at most 128 connections), serves AXFR over
+//! queries per connection, each whole query within 10 s of the connection or the last
+//! answer, at most 128 connections), serves AXFR over
 //! TCP only to `--allow-transfer` networks (none by default; REFUSED otherwise), reloads
 //! ZONEFILE on SIGHUP (keeping the zone it has if the new one is bad) and exits 0 on
 //! SIGTERM or SIGINT.
@@ -31,7 +32,7 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ipnet::IpNet;
 use multiprimary::hickory_proto::rr::Name;
@@ -40,6 +41,9 @@ use multiprimary::{AnswerTable, ProjectOptions, Severity, Template, Transport, Z
 
 const MAX_MESSAGE: usize = 65_535;
 const MAX_CONNECTIONS: usize = 128;
+/// How long a TCP client has for each whole query, from the connection or the last answer,
+/// and for taking each write of a response: a client that trickles octets or never reads
+/// loses its slot.
 const IDLE: Duration = Duration::from_secs(10);
 const TYPE_AXFR: u16 = 252;
 
@@ -354,23 +358,45 @@ fn query_type(query: &[u8]) -> Option<u16> {
     Some(u16::from_be_bytes([*bytes.first()?, *bytes.get(1)?]))
 }
 
+/// Fills `buffer` from `stream` by `deadline`; false on a timeout, an error or the end.
+fn read_by(stream: &mut TcpStream, buffer: &mut [u8], deadline: Instant) -> bool {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        // A zero timeout is an error to set_read_timeout, and the time is up anyway.
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return false;
+        }
+        match buffer.get_mut(filled..).map(|rest| stream.read(rest)) {
+            Some(Ok(0)) | None => return false,
+            Some(Ok(n)) => filled += n,
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Some(Err(_)) => return false,
+        }
+    }
+    true
+}
+
 fn serve_tcp(mut stream: TcpStream, shared: &Shared) {
     let peer = stream.peer_addr().ok().map(|a| a.ip());
-    if stream.set_read_timeout(Some(IDLE)).is_err() {
+    if stream.set_write_timeout(Some(IDLE)).is_err() {
         return;
     }
     let mut query = vec![0u8; MAX_MESSAGE];
     let mut response = vec![0u8; MAX_MESSAGE + 2];
     loop {
+        // The whole query, prefix and message, by one deadline: a per-read timeout would
+        // let a client keep its slot by sending an octet every few seconds.
+        let deadline = Instant::now() + IDLE;
         let mut length = [0u8; 2];
-        if stream.read_exact(&mut length).is_err() {
+        if !read_by(&mut stream, &mut length, deadline) {
             return;
         }
         let len = usize::from(u16::from_be_bytes(length));
         let Some(buffer) = query.get_mut(..len) else {
             return;
         };
-        if stream.read_exact(buffer).is_err() {
+        if !read_by(&mut stream, buffer, deadline) {
             return;
         }
         let Some(served) = shared.current() else {

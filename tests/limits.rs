@@ -1150,9 +1150,10 @@ fn serve_closes_tcp_connections_past_128_and_udp_still_answers() {
     }
 }
 
-/// The one slow test (about ten seconds): the idle timeout.
+/// The one slow test (about ten seconds): the idle timeout, and the deadline for a whole
+/// query.
 #[test]
-fn serve_closes_idle_and_stalled_tcp_connections_after_about_ten_seconds() {
+fn serve_closes_idle_stalled_and_trickling_tcp_connections_after_about_ten_seconds() {
     let server = Server::start();
     let query = www();
     let mut connections: Vec<(&str, TcpStream, Instant)> = Vec::new();
@@ -1168,6 +1169,20 @@ fn serve_closes_idle_and_stalled_tcp_connections_after_about_ten_seconds() {
     let mut answered = server.connect();
     assert_eq!(exchange(&mut answered, &query).unwrap().answers.len(), 2);
     connections.push(("is answered, then sends nothing", answered, Instant::now()));
+    // One octet of a 512-octet query every second: each read is quick, the query never
+    // whole; a timeout per read would keep this connection open for nine minutes.
+    let mut trickle = server.connect();
+    let mut writer = trickle.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for octet in 512u16.to_be_bytes().into_iter().chain([0; 512]) {
+            if writer.write_all(&[octet]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+    trickle.flush().unwrap();
+    connections.push(("sends one octet a second", trickle, Instant::now()));
     // Open for now.
     for (what, stream, _) in &mut connections {
         stream
