@@ -758,6 +758,54 @@ fn include_through_symbolic_links_is_allowed_inside_and_refused_outside() {
     }
 }
 
+/// Only regular files are read: opening a FIFO blocks until a writer comes (forever, for a
+/// zone load), and a directory is no zone. Parsed on another thread, so that a regression
+/// fails here instead of hanging the run.
+#[test]
+fn include_reads_regular_files_only() {
+    let (_dir, granted) = sandbox("special");
+    std::fs::create_dir_all(granted.join("subdir")).unwrap();
+    let fifo = granted.join("pipe.zone");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    for path in ["pipe.zone", "subdir"] {
+        let (send, result) = mpsc::channel();
+        let dir = granted.clone();
+        std::thread::spawn(move || {
+            let _ = send.send(include(&dir, path));
+        });
+        let error = result
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("$INCLUDE {path} still blocks after 20 s"))
+            .unwrap_err();
+        assert_error(
+            &error,
+            2,
+            10,
+            &ParseErrorKind::IncludeUnreadable {
+                path: path.into(),
+                reason: "not a regular file".into(),
+            },
+        );
+    }
+}
+
+#[test]
+fn include_of_a_file_that_is_not_utf8_names_the_offset() {
+    let (_dir, granted) = sandbox("latin1");
+    std::fs::write(granted.join("latin1.zone"), b"caf\xe9 60 IN A 192.0.2.1\n").unwrap();
+    let error = include(&granted, "latin1.zone").unwrap_err();
+    assert_error(
+        &error,
+        2,
+        10,
+        &ParseErrorKind::IncludeUnreadable {
+            path: "latin1.zone".into(),
+            reason: "not UTF-8 text: invalid octet at offset 3".into(),
+        },
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // 5. Answer path: chains, compression pointers, query size
 // ---------------------------------------------------------------------------------------

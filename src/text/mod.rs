@@ -106,7 +106,8 @@ impl ParseOptions {
 
     /// Grants `$INCLUDE` of files inside `dir` (relative paths start there). Without it,
     /// `$INCLUDE` is an error; paths that resolve outside it (`..`, absolute paths,
-    /// symbolic links) are errors too.
+    /// symbolic links) are errors too, as is anything but a regular file (a FIFO, which
+    /// would block, or a directory).
     #[must_use]
     pub fn include_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.include_dir = Some(dir.into());

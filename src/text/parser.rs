@@ -261,7 +261,8 @@ impl Parser<'_> {
                     },
                 ));
             }
-            let text = std::fs::read_to_string(&resolved).map_err(|e| {
+            let limit = self.options.limits.max_text;
+            let text = read_include(&resolved, limit).map_err(|e| {
                 (
                     path.position,
                     ParseErrorKind::IncludeUnreadable {
@@ -270,14 +271,21 @@ impl Parser<'_> {
                     },
                 )
             })?;
-            if text.len() > self.options.limits.max_text {
-                return Err((
-                    path.position,
-                    ParseErrorKind::TextTooLarge {
-                        limit: self.options.limits.max_text,
-                    },
-                ));
+            if text.len() > limit {
+                return Err((path.position, ParseErrorKind::TextTooLarge { limit }));
             }
+            let text = String::from_utf8(text).map_err(|e| {
+                (
+                    path.position,
+                    ParseErrorKind::IncludeUnreadable {
+                        path: path_text.clone(),
+                        reason: format!(
+                            "not UTF-8 text: invalid octet at offset {}",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    },
+                )
+            })?;
             Ok(Some(Include {
                 text,
                 file: Arc::from(path_text.as_str()),
@@ -626,4 +634,24 @@ pub(crate) fn class_text(class: DNSClass) -> String {
         DNSClass::HS => "HS".into(),
         other => format!("CLASS{}", u16::from(other)),
     }
+}
+
+/// Reads an included file: a regular file only (opening a FIFO or a device could block or
+/// never end), and no more than one octet past `limit`, so that an oversized file is
+/// refused without being read whole.
+fn read_include(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let not_regular = || std::io::Error::other("not a regular file");
+    // `path` is canonical, so this is the file itself, not a link to it.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut text = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut text)?;
+    Ok(text)
 }
