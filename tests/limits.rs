@@ -24,7 +24,7 @@ use std::sync::{OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use multiprimary::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
-use multiprimary::hickory_proto::rr::{Name, RecordType};
+use multiprimary::hickory_proto::rr::{Name, RData, Record, RecordType};
 use multiprimary::text::{Limits, ParseOptions, parse};
 use multiprimary::wire::{self, MAX_MESSAGE, WireError};
 use multiprimary::{
@@ -373,6 +373,126 @@ fn an_rrset_of_100_000_records_parses() {
     assert_eq!(rrset.len(), COUNT);
     let spread = many_a_records(COUNT, false);
     assert_eq!(parse_ok(&spread, &options()).len(), COUNT + 3);
+}
+
+/// 100,000 records at one name in reverse order, every tenth given twice (with another
+/// TTL), and, in a second run, each record in a paragraph of its own between records of
+/// another owner: the worst orders for a loader that searched each record into place (one
+/// comparison per record already held, quadratic in all). The same worst order reaches
+/// `decode_axfr` from the wire. No time is asserted; a regression shows as a test run that
+/// takes minutes. What is asserted is the result: canonical order, one of each record, the
+/// first TTL of each kept, and the duplicates reported.
+#[test]
+fn an_rrset_of_100_000_records_in_reverse_order_with_duplicates_loads() {
+    const COUNT: u32 = 100_000;
+    let address = |i: u32| format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255);
+    let mut together = String::from(HEAD);
+    let mut interleaved = String::from(HEAD);
+    for i in (0..COUNT).rev() {
+        together.push_str(&format!(
+            "big 60 A {}
+",
+            address(i)
+        ));
+        interleaved.push_str(&format!(
+            "big 60 A {}
+other 60 TXT \"{i}\"
+",
+            address(i)
+        ));
+        if i % 10 == 0 {
+            together.push_str(&format!(
+                "big 30 A {}
+",
+                address(i)
+            ));
+            interleaved.push_str(&format!(
+                "big 30 A {}
+",
+                address(i)
+            ));
+        }
+    }
+    let expected: Vec<Vec<u8>> = (0..COUNT)
+        .map(|i| vec![10, (i >> 16) as u8, (i >> 8) as u8, i as u8])
+        .collect();
+    let check = |zone: &Zone, what: &str| {
+        let rrset = zone.rrset(&name("big.example."), RecordType::A).unwrap();
+        let records: Vec<(u32, Vec<u8>)> = rrset
+            .iter()
+            .map(|(ttl, data)| (ttl, data.to_vec()))
+            .collect();
+        assert_eq!(records.len(), expected.len(), "{what}: records kept");
+        for ((ttl, data), want) in records.iter().zip(&expected) {
+            assert_eq!(data, want, "{what}: not in canonical order");
+            assert_eq!(*ttl, 60, "{what}: the first TTL given is not the one kept");
+        }
+        let duplicates: Vec<String> = zone
+            .validate()
+            .iter()
+            .filter(|p| p.owner().to_string() == "big.example.")
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            duplicates,
+            ["warning: big.example. A: duplicate record ignored (10000 extra)"],
+            "{what}"
+        );
+    };
+    let zone = parse_ok(&together, &options());
+    check(&zone, "one paragraph");
+    assert_eq!(zone.len(), COUNT as usize + 3);
+    let spread = parse_ok(&interleaved, &options());
+    check(&spread, "interleaved");
+    assert_eq!(spread.len(), 2 * COUNT as usize + 3);
+
+    // The same order over the wire: hickory-proto writes the messages, records as given.
+    let soa = zone.rrset(&name("example."), RecordType::SOA).unwrap();
+    let soa = soa
+        .records(&name("example."), zone.class())
+        .next()
+        .unwrap()
+        .to_record();
+    // The SOA, the big RRset as the text gave it, the rest of the zone, the SOA again.
+    let big = together.lines().filter_map(|line| {
+        let mut words = line.strip_prefix("big ")?.split(' ');
+        let (Some(ttl), Some("A"), Some(ip)) = (words.next(), words.next(), words.next()) else {
+            panic!("{line}");
+        };
+        Some(Record::from_rdata(
+            name("big.example."),
+            ttl.parse().unwrap(),
+            RData::A(ip.parse().unwrap()),
+        ))
+    });
+    let rest = zone
+        .iter()
+        .filter(|r| r.record_type() != RecordType::SOA && r.owner() != &name("big.example."))
+        .map(|r| r.to_record());
+    let mut records = vec![soa.clone()];
+    records.extend(big);
+    records.extend(rest);
+    records.push(soa);
+    let messages: Vec<Vec<u8>> = records
+        .chunks(2000)
+        .map(|chunk| {
+            let mut message = Message::new(0xbeef, MessageType::Response, OpCode::Query);
+            message.add_query(Query::query(name("example."), RecordType::AXFR));
+            for record in chunk {
+                message.add_answer(record.clone());
+            }
+            message.to_vec().unwrap()
+        })
+        .collect();
+    // (hickory compresses only the first names of a message and drops what does not fit.)
+    let sent: usize = messages
+        .iter()
+        .map(|m| Message::from_vec(m).unwrap().answers.len())
+        .sum();
+    assert_eq!(sent, records.len(), "the test's messages lost records");
+    let decoded = wire::decode_axfr(messages.iter().map(Vec::as_slice)).unwrap();
+    check(&decoded, "AXFR");
+    assert_eq!(decoded, zone);
 }
 
 #[test]

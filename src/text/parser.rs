@@ -62,6 +62,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         records: 0,
         soa_owner: None,
         current: None,
+        unsettled: Vec::new(),
     };
     parser.parse_text(text, file, &mut state, 0)?;
     parser.flush();
@@ -91,6 +92,8 @@ struct Parser<'p> {
     // The node records are being added to: consecutive records of one owner go in here,
     // and the zone is searched once per owner rather than once per record.
     current: Option<Current>,
+    // Keys of nodes with records out of canonical order, sorted once at the end.
+    unsettled: Vec<Vec<u8>>,
 }
 
 /// The node being filled, its key, and the owner generation it was made for.
@@ -599,7 +602,8 @@ impl Parser<'_> {
                     },
                     previous => {
                         if let Some(previous) = previous {
-                            self.zone.insert_node(previous.key, previous.node);
+                            self.zone
+                                .insert_node(previous.key, previous.node, &mut self.unsettled);
                         }
                         Current {
                             key,
@@ -612,17 +616,20 @@ impl Parser<'_> {
         };
         let current = self.current.insert(current);
         // (The parser refuses TTLs above 2^31 - 1, so `ttl` needs no normalising.)
-        if !current.node.insert(record_type, ttl, &self.scratch) {
-            self.zone.note_duplicate(owner, record_type);
-        }
+        // Duplicates and records out of order are dealt with once, by `Zone::settle`.
+        current.node.push(record_type, ttl, &self.scratch);
         Ok(())
     }
 
-    /// Adds the node being filled to the zone.
+    /// Adds the node being filled to the zone, then sorts the nodes filled out of order
+    /// and drops their duplicates.
     fn flush(&mut self) {
         if let Some(current) = self.current.take() {
-            self.zone.insert_node(current.key, current.node);
+            self.zone
+                .insert_node(current.key, current.node, &mut self.unsettled);
         }
+        let unsettled = std::mem::take(&mut self.unsettled);
+        self.zone.settle(unsettled);
     }
 }
 

@@ -256,6 +256,8 @@ pub fn encode_axfr(zone: &Zone, id: u16) -> Result<Vec<Vec<u8>>, WireError> {
 pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Zone, WireError> {
     let mut zone: Option<Zone> = None;
     let mut first_soa: Option<(Name, u32, Vec<u8>)> = None;
+    // Nodes whose records came out of canonical order, sorted once the stream has ended.
+    let mut unsettled = Vec::new();
     let mut ended = false;
     for (index, message) in messages.into_iter().enumerate() {
         let bad = |offset: usize, reason: &'static str| WireError::Malformed {
@@ -325,7 +327,7 @@ pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Z
                         return Err(WireError::UnframedStream);
                     }
                     let mut new = Zone::with_class(owner.clone(), class);
-                    new.insert_data(&owner, record_type, ttl, &data);
+                    new.push_data(&owner, record_type, ttl, &data, &mut unsettled);
                     zone = Some(new);
                     first_soa = Some((owner, ttl, data));
                 }
@@ -342,14 +344,17 @@ pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Z
                     if class != zone.class() {
                         return Err(bad(start, "record class differs from the SOA's"));
                     }
-                    zone.insert_data(&owner, record_type, ttl, &data);
+                    zone.push_data(&owner, record_type, ttl, &data, &mut unsettled);
                 }
                 (Some(_), None) => return Err(WireError::UnframedStream),
             }
         }
     }
     match zone {
-        Some(zone) if ended => Ok(zone),
+        Some(mut zone) if ended => {
+            zone.settle(unsettled);
+            Ok(zone)
+        }
         _ => Err(WireError::UnframedStream),
     }
 }

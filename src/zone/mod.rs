@@ -210,33 +210,75 @@ impl Zone {
 
     /// Counts a duplicate record dropped at `owner` and `record_type`.
     pub(crate) fn note_duplicate(&mut self, owner: &Name, record_type: RecordType) {
+        self.note_duplicates(owner, record_type, 1);
+    }
+
+    fn note_duplicates(&mut self, owner: &Name, record_type: RecordType, count: usize) {
         *self
             .duplicates
             .entry((owner.clone(), record_type))
-            .or_default() += 1;
+            .or_default() += count;
     }
 
-    /// Adds every record of `node` (whose key is `key`), as [`insert_data`] would one by
-    /// one, with one lookup for the whole node.
-    pub(crate) fn insert_node(&mut self, key: Vec<u8>, node: Node) {
+    /// Appends a record for a loader (`text::parse`, `wire::decode_axfr`), which must call
+    /// [`settle`](Self::settle) with `unsettled` before the zone is read: records out of
+    /// canonical order are sorted once at the end, not searched into place one by one.
+    /// Duplicates are counted then too.
+    pub(crate) fn push_data(
+        &mut self,
+        owner: &Name,
+        record_type: RecordType,
+        ttl: u32,
+        data: &[u8],
+        unsettled: &mut Vec<Vec<u8>>,
+    ) {
+        let ttl = normal_ttl(ttl);
+        let node = self
+            .nodes
+            .get_or_insert(canonical_key(owner), || Node::new(owner.clone()));
+        if node.push(record_type, ttl, data) {
+            unsettled.push(canonical_key(owner));
+        }
+        self.len += 1;
+    }
+
+    /// Adds every record of `node` (whose key is `key`, filled by [`Node::push`]) for a
+    /// loader, with one lookup for the whole node; like [`push_data`](Self::push_data),
+    /// the loader must call [`settle`](Self::settle) with `unsettled`.
+    pub(crate) fn insert_node(&mut self, key: Vec<u8>, node: Node, unsettled: &mut Vec<Vec<u8>>) {
         let records = node.rrsets.iter().map(Rrset::len).sum::<usize>();
-        match self.nodes.insert_or_existing(key, node) {
-            Ok(()) => self.len += records,
+        self.len += records;
+        let settled = node.is_settled();
+        match self.nodes.insert_or_existing(key.clone(), node) {
+            Ok(()) if settled => {}
+            Ok(()) => unsettled.push(key),
             Err((existing, node)) => {
-                let mut duplicates = Vec::new();
+                let mut left_unsorted = false;
                 for rrset in &node.rrsets {
                     for (ttl, data) in rrset.iter() {
-                        if existing.insert(rrset.record_type, ttl, data) {
-                            self.len += 1;
-                        } else {
-                            duplicates.push(rrset.record_type);
-                        }
+                        left_unsorted |= existing.push(rrset.record_type, ttl, data);
                     }
                 }
-                for record_type in duplicates {
-                    self.note_duplicate(&node.name, record_type);
+                if left_unsorted {
+                    unsettled.push(key);
                 }
             }
+        }
+    }
+
+    /// Sorts the nodes at `unsettled` that loaders filled out of order, dropping (and
+    /// counting) duplicate records.
+    pub(crate) fn settle(&mut self, unsettled: Vec<Vec<u8>>) {
+        let mut dropped = Vec::new();
+        for key in unsettled {
+            if let Some(node) = self.nodes.get_mut(&key) {
+                let name = node.name.clone();
+                node.settle(|record_type, count| dropped.push((name.clone(), record_type, count)));
+            }
+        }
+        for (name, record_type, count) in dropped {
+            self.len -= count;
+            self.note_duplicates(&name, record_type, count);
         }
     }
 

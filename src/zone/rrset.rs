@@ -23,6 +23,9 @@ pub struct Rrset {
     // Where the last entry starts: a record that sorts after it is appended at once, so an
     // RRset given in canonical order (or any order that mostly grows) builds in linear time.
     pub(super) last: u32,
+    // False while a loader has appended records out of order (`push`), until `settle`
+    // sorts them: only ever false inside `text::parse` and `wire::decode_axfr`.
+    pub(super) sorted: bool,
 }
 
 /// One record of a zone, borrowed: owner, type, class, TTL and wire data.
@@ -138,6 +141,85 @@ impl Rrset {
         }
         self.len += 1;
         true
+    }
+
+    /// An empty RRset of `record_type`.
+    pub(super) fn new(record_type: RecordType) -> Self {
+        Self {
+            record_type,
+            entries: Vec::new(),
+            len: 0,
+            last: 0,
+            sorted: true,
+        }
+    }
+
+    /// Appends a record for a loader, which calls [`settle`](Self::settle) before anyone
+    /// reads the RRset: one comparison, however the record sorts, where `insert` would
+    /// search (a loader given a large RRset in reverse order would take quadratic time).
+    /// Returns whether this record left the RRset unsorted, when it was sorted before.
+    pub(super) fn push(&mut self, ttl: u32, data: &[u8]) -> bool {
+        let was_sorted = self.sorted;
+        if self.sorted && self.len > 0 {
+            let mut scratch = (Vec::new(), Vec::new());
+            let in_order = self
+                .entries
+                .get(self.last as usize + 6..)
+                .is_some_and(|last| {
+                    compare_canonical(self.record_type, last, data, &mut scratch) == Ordering::Less
+                });
+            self.sorted = in_order;
+        }
+        self.last = u32::try_from(self.entries.len()).unwrap_or(0);
+        let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
+        self.entries.extend_from_slice(&ttl.to_be_bytes());
+        self.entries.extend_from_slice(&length.to_be_bytes());
+        self.entries.extend_from_slice(data);
+        self.len += 1;
+        was_sorted && !self.sorted
+    }
+
+    /// Sorts records appended by [`push`](Self::push) into canonical order and drops
+    /// duplicates (by canonical data; the first pushed is kept, TTL included), in
+    /// O(n log n). Returns how many were dropped.
+    pub(super) fn settle(&mut self) -> usize {
+        if self.sorted {
+            return 0;
+        }
+        // Each entry's range in `entries` and its canonical form's range in `forms`.
+        let mut forms = Vec::new();
+        let mut scratch = Vec::new();
+        let mut order = Vec::with_capacity(self.len as usize);
+        let mut at = 0;
+        let canonical = matches!(rdata::schema(u16::from(self.record_type)), Some((_, true)));
+        for (_, data) in self.iter() {
+            let form_start = forms.len();
+            if canonical {
+                rdata::canonical(self.record_type, data, &mut scratch);
+                forms.extend_from_slice(&scratch);
+            } else {
+                forms.extend_from_slice(data);
+            }
+            order.push((at..at + 6 + data.len(), form_start..forms.len()));
+            at += 6 + data.len();
+        }
+        let form = |range: &std::ops::Range<usize>| forms.get(range.clone()).unwrap_or(&[]);
+        // Stable: of records with equal forms, the first pushed stays first and is kept.
+        order.sort_by(|(_, a), (_, b)| form(a).cmp(form(b)));
+        order.dedup_by(|(_, later), (_, kept)| form(later) == form(kept));
+        let mut entries = Vec::with_capacity(self.entries.len());
+        let mut last = 0;
+        for (entry, _) in &order {
+            last = entries.len();
+            entries.extend_from_slice(self.entries.get(entry.clone()).unwrap_or(&[]));
+        }
+        let kept = u32::try_from(order.len()).unwrap_or(u32::MAX);
+        let dropped = self.len.saturating_sub(kept) as usize;
+        self.entries = entries;
+        self.len = kept;
+        self.last = u32::try_from(last).unwrap_or(0);
+        self.sorted = true;
+        dropped
     }
 
     /// Removes the record with the same canonical data; whether it was there.

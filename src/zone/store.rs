@@ -35,21 +35,52 @@ impl Node {
         {
             Ok(index) => index,
             Err(index) => {
-                self.rrsets.insert(
-                    index,
-                    Rrset {
-                        record_type,
-                        entries: Vec::new(),
-                        len: 0,
-                        last: 0,
-                    },
-                );
+                self.rrsets.insert(index, Rrset::new(record_type));
                 index
             }
         };
         self.rrsets
             .get_mut(index)
             .is_some_and(|rrset| rrset.insert(ttl, data))
+    }
+
+    /// Appends a record for a loader (see [`Rrset::push`]); whether it left its RRset
+    /// unsorted, so that the node needs [`settle`](Self::settle).
+    pub(crate) fn push(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+        let code = u16::from(record_type);
+        // Records of one type usually come together: try the last RRset first.
+        let index = match self.rrsets.last() {
+            Some(last) if u16::from(last.record_type) == code => self.rrsets.len() - 1,
+            _ => match self
+                .rrsets
+                .binary_search_by_key(&code, |r| u16::from(r.record_type))
+            {
+                Ok(index) => index,
+                Err(index) => {
+                    self.rrsets.insert(index, Rrset::new(record_type));
+                    index
+                }
+            },
+        };
+        self.rrsets
+            .get_mut(index)
+            .is_some_and(|rrset| rrset.push(ttl, data))
+    }
+
+    /// Whether a loader left an RRset of this node unsorted.
+    pub(crate) fn is_settled(&self) -> bool {
+        self.rrsets.iter().all(|rrset| rrset.sorted)
+    }
+
+    /// Sorts what loaders pushed out of order; calls `dropped` with each type and the
+    /// number of duplicates dropped from its RRset.
+    pub(crate) fn settle(&mut self, mut dropped: impl FnMut(RecordType, usize)) {
+        for rrset in &mut self.rrsets {
+            let count = rrset.settle();
+            if count > 0 {
+                dropped(rrset.record_type, count);
+            }
+        }
     }
 }
 
