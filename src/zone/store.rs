@@ -26,29 +26,10 @@ impl Node {
         }
     }
 
-    /// Inserts a record in canonical order; `false` if its canonical data is present.
-    pub(crate) fn insert(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+    /// The RRset of `record_type`, made empty if there is none (always `Some`).
+    fn rrset_mut(&mut self, record_type: RecordType) -> Option<&mut Rrset> {
         let code = u16::from(record_type);
-        let index = match self
-            .rrsets
-            .binary_search_by_key(&code, |r| u16::from(r.record_type))
-        {
-            Ok(index) => index,
-            Err(index) => {
-                self.rrsets.insert(index, Rrset::new(record_type));
-                index
-            }
-        };
-        self.rrsets
-            .get_mut(index)
-            .is_some_and(|rrset| rrset.insert(ttl, data))
-    }
-
-    /// Appends a record for a loader (see [`Rrset::push`]); whether it left its RRset
-    /// unsorted, so that the node needs [`settle`](Self::settle).
-    pub(crate) fn push(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
-        let code = u16::from(record_type);
-        // Records of one type usually come together: try the last RRset first.
+        // Records of one type usually come together: the last RRset first.
         let index = match self.rrsets.last() {
             Some(last) if u16::from(last.record_type) == code => self.rrsets.len() - 1,
             _ => match self
@@ -62,8 +43,19 @@ impl Node {
                 }
             },
         };
-        self.rrsets
-            .get_mut(index)
+        self.rrsets.get_mut(index)
+    }
+
+    /// Inserts a record in canonical order; `false` if its canonical data is present.
+    pub(crate) fn insert(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+        self.rrset_mut(record_type)
+            .is_some_and(|rrset| rrset.insert(ttl, data))
+    }
+
+    /// Appends a record for a loader (see [`Rrset::push`]); whether it left its RRset
+    /// unsorted, so that the node needs [`settle`](Self::settle).
+    pub(crate) fn push(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+        self.rrset_mut(record_type)
             .is_some_and(|rrset| rrset.push(ttl, data))
     }
 
