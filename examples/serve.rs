@@ -42,8 +42,8 @@ use multiprimary::{AnswerTable, ProjectOptions, Severity, Template, Transport, Z
 const MAX_MESSAGE: usize = 65_535;
 const MAX_CONNECTIONS: usize = 128;
 /// How long a TCP client has for each whole query, from the connection or the last answer,
-/// and for taking each write of a response: a client that trickles octets or never reads
-/// loses its slot.
+/// and for taking each whole response (each message of a transfer): a client that trickles
+/// octets or stops reading loses its slot.
 const IDLE: Duration = Duration::from_secs(10);
 const TYPE_AXFR: u16 = 252;
 
@@ -377,11 +377,26 @@ fn read_by(stream: &mut TcpStream, buffer: &mut [u8], deadline: Instant) -> bool
     true
 }
 
+/// Writes all of `buffer` to `stream` by `deadline`; false on a timeout or an error. A
+/// timeout per write would let a client that reads a little now and then hold the thread.
+fn write_by(stream: &mut TcpStream, mut buffer: &[u8], deadline: Instant) -> bool {
+    while !buffer.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_write_timeout(Some(left)).is_err() {
+            return false;
+        }
+        match stream.write(buffer) {
+            Ok(0) => return false,
+            Ok(n) => buffer = buffer.get(n..).unwrap_or_default(),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 fn serve_tcp(mut stream: TcpStream, shared: &Shared) {
     let peer = stream.peer_addr().ok().map(|a| a.ip());
-    if stream.set_write_timeout(Some(IDLE)).is_err() {
-        return;
-    }
     let mut query = vec![0u8; MAX_MESSAGE];
     let mut response = vec![0u8; MAX_MESSAGE + 2];
     loop {
@@ -416,8 +431,9 @@ fn serve_tcp(mut stream: TcpStream, shared: &Shared) {
                 let Ok(prefix) = u16::try_from(message.len()) else {
                     return;
                 };
-                if stream.write_all(&prefix.to_be_bytes()).is_err()
-                    || stream.write_all(&message).is_err()
+                let deadline = Instant::now() + IDLE;
+                if !write_by(&mut stream, &prefix.to_be_bytes(), deadline)
+                    || !write_by(&mut stream, &message, deadline)
                 {
                     return;
                 }
@@ -437,7 +453,7 @@ fn serve_tcp(mut stream: TcpStream, shared: &Shared) {
         let Some(out) = response.get(..n + 2) else {
             return;
         };
-        if stream.write_all(out).is_err() {
+        if !write_by(&mut stream, out, Instant::now() + IDLE) {
             return;
         }
     }

@@ -1377,6 +1377,36 @@ fn serve_closes_idle_stalled_and_trickling_tcp_connections_after_about_ten_secon
     assert_eq!(server.udp(&query).answers.len(), 2);
 }
 
+/// A client that sends queries and never reads the answers: once its receive buffer and
+/// the server's send buffer are full, the server's write waits; 10 s after it began that
+/// response the server gives up and closes the connection, and the client's writes fail
+/// with a reset. (Without the deadline, the client's own 60 s timeout ends the test with
+/// `WouldBlock`; with a timeout per write, send-buffer growth let it last about 30 s.)
+#[test]
+fn serve_closes_a_tcp_connection_whose_client_does_not_read() {
+    let server = Server::start();
+    let mut stream = server.connect();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let query = www();
+    let prefix = u16::try_from(query.len()).unwrap().to_be_bytes();
+    let batch = [prefix.as_slice(), &query].concat().repeat(1000);
+    let error = loop {
+        if let Err(error) = stream.write_all(&batch) {
+            break error;
+        }
+    };
+    assert!(
+        matches!(
+            error.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe
+        ),
+        "the server did not close the connection: {error:?}"
+    );
+    assert_eq!(server.udp(&query).answers.len(), 2);
+}
+
 #[test]
 fn serve_answers_queries_at_the_message_size_limits_and_formerr_for_malformed_ones() {
     let server = Server::start();
