@@ -53,6 +53,8 @@
 # NSD has no notify, transfer or control peers. Both servers are stopped by PID
 # when the script exits (normally, on an error, or on INT/TERM).
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -91,21 +93,7 @@ command -v dnsperf >/dev/null 2>&1 || missing+=(dnsperf)
 { command -v nsd && command -v nsd-checkconf; } >/dev/null 2>&1 || missing+=(nsd)
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
 if ((${#missing[@]})); then
-    say "installing ${missing[*]}"
-    [[ $(id -u) -eq 0 ]] || die "need root to apt-get install ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    # Keep dpkg from starting the nsd daemon: this script starts its own.
-    # (If a policy-rc.d already exists, it is left alone and used as it is.)
-    made_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        made_policy=1
-    fi
-    rc=0
-    { apt-get update -q && apt-get install -y -q "${missing[@]}"; } || rc=$?
-    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-    ((rc == 0)) || die "apt-get failed (exit $rc)"
+    apt_install bench-serve "${missing[@]}"
     for c in dnsperf nsd nsd-checkconf taskset; do
         command -v "$c" >/dev/null 2>&1 || die "$c still missing after install"
     done
@@ -133,21 +121,6 @@ done
 # ---- the zone and the queries -----------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-serve.XXXXXX")
 pids=()
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'echo "bench-serve: error: line $LINENO: a command failed" >&2' ERR
 trap 'exit 130' INT TERM

@@ -15,6 +15,8 @@
 # `-i local`, so they never look up out-of-zone names, and NSD/Knot checkers
 # do no lookups at all. The tools are run only on files.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -26,28 +28,8 @@ for c in named-checkzone named-compilezone nsd-checkzone kzonecheck; do
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
 done
 if ((${#missing[@]})); then
-    echo "interop: missing ${missing[*]}; installing bind9-utils nsd knot-dnssecutils"
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "interop: error: need root to apt-get install the checkers" >&2
-        exit 2
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    # Keep dpkg from starting the nsd daemon: only the checker tool is needed.
-    # (If a policy-rc.d already exists, it is left alone and used as it is.)
-    made_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        made_policy=1
-    fi
-    rc=0
-    { apt-get update -q && apt-get install -y -q \
-        bind9-utils nsd knot-dnssecutils; } || rc=$?
-    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-    if ((rc)); then
-        echo "interop: error: apt-get failed (exit $rc)" >&2
-        exit 2
-    fi
+    echo "interop: missing ${missing[*]}"
+    apt_install interop bind9-utils nsd knot-dnssecutils
     for c in named-checkzone named-compilezone nsd-checkzone kzonecheck; do
         command -v "$c" >/dev/null 2>&1 || {
             echo "interop: error: $c still missing after install" >&2

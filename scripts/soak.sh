@@ -65,6 +65,8 @@
 # and the prober send to it only. serve, dnsperf and the sender are stopped by
 # PID when the script exits (normally, on an error, or on INT/TERM).
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -92,21 +94,7 @@ done
 
 # ---- tools ------------------------------------------------------------------
 if ! command -v dnsperf >/dev/null 2>&1; then
-    echo "soak: installing dnsperf"
-    [[ $(id -u) -eq 0 ]] || die "need root to apt-get install dnsperf"
-    export DEBIAN_FRONTEND=noninteractive
-    # dnsperf starts no service, but keep dpkg from starting any that comes
-    # along. (If a policy-rc.d already exists, it is left alone and used as it is.)
-    made_policy=
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        made_policy=1
-    fi
-    rc=0
-    { apt-get update -q && apt-get install -y -q dnsperf; } || rc=$?
-    [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
-    ((rc == 0)) || die "apt-get failed (exit $rc)"
+    apt_install soak dnsperf
     command -v dnsperf >/dev/null 2>&1 || die "dnsperf still missing after install"
 fi
 command -v python3 >/dev/null 2>&1 || die "python3 is needed for the prober and the sender"
@@ -123,21 +111,6 @@ start_time=$SECONDS
 # ---- the templates, the queries, the helpers --------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")
 pids=()
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
