@@ -334,6 +334,45 @@ fn many_a_records(count: usize, one_rrset: bool) -> String {
     text
 }
 
+/// A stream is read up to its record limit and no further: exactly the limit decodes, one
+/// more is `TooManyRecords`, and an endless stream (a peer that never sends the closing
+/// SOA) stops there instead of filling memory.
+#[test]
+fn axfr_record_limit_is_inclusive_and_stops_an_endless_stream() {
+    let zone = parse_ok(&many_a_records(1000, false), &options());
+    let messages = wire::encode_axfr(&zone, 0xbeef).unwrap();
+    let stream = || messages.iter().map(Vec::as_slice);
+    let count = zone.len(); // the closing SOA is not counted
+    assert_eq!(wire::decode_axfr_limited(stream(), count).unwrap(), zone);
+    assert_eq!(
+        wire::decode_axfr_limited(stream(), count - 1),
+        Err(WireError::TooManyRecords { limit: count - 1 })
+    );
+    assert_eq!(wire::MAX_RECORDS, Limits::default().max_records);
+    // The opening SOA with 100 records, then the same 100 records (no SOA) for ever.
+    let soa = zone
+        .iter()
+        .find(|r| r.record_type() == RecordType::SOA)
+        .unwrap();
+    let records: Vec<Record> = zone
+        .iter()
+        .filter(|r| r.record_type() == RecordType::A)
+        .take(100)
+        .map(|r| r.to_record())
+        .collect();
+    let message = |soa: Option<Record>| {
+        let mut message = Message::new(0xbeef, MessageType::Response, OpCode::Query);
+        message.add_answers(soa.into_iter().chain(records.iter().cloned()));
+        message.to_vec().unwrap()
+    };
+    let (opening, more) = (message(Some(soa.to_record())), message(None));
+    let endless = std::iter::once(opening.as_slice()).chain(std::iter::repeat(more.as_slice()));
+    assert_eq!(
+        wire::decode_axfr_limited(endless, 50_000),
+        Err(WireError::TooManyRecords { limit: 50_000 })
+    );
+}
+
 #[test]
 fn an_rrset_larger_than_a_message_travels_by_axfr_and_does_not_compile() {
     const COUNT: usize = 5_000;

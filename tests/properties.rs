@@ -141,10 +141,8 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("{e}\n{shuffled}")))?;
         prop_assert_eq!(&back, &zone, "{}", shuffled);
         prop_assert_eq!(&back.to_string(), &text);
-        prop_assert_eq!(
-            duplicates(&back),
-            duplicates(&zone) + records.iter().step_by(3).count()
-        );
+        // (The written zone holds each record once, whatever duplicates `zone` dropped.)
+        prop_assert_eq!(duplicates(&back), records.iter().step_by(3).count());
 
         let mut inserted = Zone::with_class(zone.origin().clone(), zone.class());
         for line in &lines {

@@ -62,7 +62,17 @@ pub enum WireError {
     /// A stream whose records do not begin and end with the same SOA (RFC 5936 §2.2).
     #[error("the stream does not begin and end with the same SOA record")]
     UnframedStream,
+    /// A stream with more records than the limit (see [`decode_axfr_limited`]).
+    #[error("the stream holds more than the limit of {limit} records")]
+    TooManyRecords {
+        /// The limit.
+        limit: usize,
+    },
 }
+
+/// The most records [`decode_axfr`] accepts in one stream, as many as
+/// [`text::Limits`](crate::text::Limits) allows in zone text by default.
+pub const MAX_RECORDS: usize = 10_000_000;
 
 /// Writes names, compressing them against the names already in the message (RFC 1035
 /// §4.1.4): pointers to earlier suffixes spelled the same, case included, so that a
@@ -250,10 +260,45 @@ pub fn encode_axfr(zone: &Zone, id: u16) -> Result<Vec<Vec<u8>>, WireError> {
 /// data of types with a known format) come back uncompressed, so the zone equals the one
 /// encoded.
 ///
+/// At most [`MAX_RECORDS`] records are read (the closing SOA not counted); a stream from a
+/// peer that may not be trusted with that much memory (some 50 octets a record, plus the
+/// data) wants [`decode_axfr_limited`].
+///
 /// # Errors
 ///
-/// A malformed message, a non-AXFR response, or a stream not framed by one SOA.
+/// A malformed message, a non-AXFR response, a stream not framed by one SOA, or one with
+/// more than [`MAX_RECORDS`] records.
 pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Zone, WireError> {
+    decode_axfr_limited(messages, MAX_RECORDS)
+}
+
+/// [`decode_axfr`], reading at most `max_records` records (the closing SOA not counted):
+/// one more is [`WireError::TooManyRecords`], found as soon as it is read, so a stream
+/// never costs more memory than that many records.
+///
+/// ```
+/// use multiprimary::{wire, Zone};
+///
+/// let zone: Zone = "$ORIGIN example.\n@ 60 IN SOA ns h 1 2 3 4 5\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\n"
+///     .parse()
+///     .unwrap();
+/// let messages = wire::encode_axfr(&zone, 0x1234).unwrap();
+/// let stream = || messages.iter().map(Vec::as_slice);
+/// assert_eq!(wire::decode_axfr_limited(stream(), 3).unwrap(), zone);
+/// assert_eq!(
+///     wire::decode_axfr_limited(stream(), 2),
+///     Err(wire::WireError::TooManyRecords { limit: 2 })
+/// );
+/// ```
+///
+/// # Errors
+///
+/// As [`decode_axfr`], with `max_records` for the limit.
+pub fn decode_axfr_limited<'a>(
+    messages: impl IntoIterator<Item = &'a [u8]>,
+    max_records: usize,
+) -> Result<Zone, WireError> {
+    let mut records = 0usize;
     let mut zone: Option<Zone> = None;
     let mut first_soa: Option<(Name, u32, Vec<u8>)> = None;
     // Nodes whose records came out of canonical order, sorted once the stream has ended.
@@ -321,6 +366,23 @@ pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Z
             if decoder.index() != data_start + length {
                 return Err(bad(data_start, "record data length is wrong"));
             }
+            let closing = first_soa
+                .as_ref()
+                .is_some_and(|(soa_owner, soa_ttl, soa_data)| {
+                    record_type == RecordType::SOA
+                        && owner == *soa_owner
+                        && ttl == *soa_ttl
+                        && data == *soa_data
+                });
+            if closing {
+                // The closing SOA (RFC 5936 §2.2); any other apex SOA is a record.
+                ended = true;
+                continue;
+            }
+            records += 1;
+            if records > max_records {
+                return Err(WireError::TooManyRecords { limit: max_records });
+            }
             match (&first_soa, &mut zone) {
                 (None, _) => {
                     if record_type != RecordType::SOA {
@@ -331,16 +393,7 @@ pub fn decode_axfr<'a>(messages: impl IntoIterator<Item = &'a [u8]>) -> Result<Z
                     zone = Some(new);
                     first_soa = Some((owner, ttl, data));
                 }
-                (Some((soa_owner, soa_ttl, soa_data)), Some(zone)) => {
-                    if record_type == RecordType::SOA
-                        && owner == *soa_owner
-                        && ttl == *soa_ttl
-                        && data == *soa_data
-                    {
-                        // The closing SOA (RFC 5936 §2.2); any other apex SOA is a record.
-                        ended = true;
-                        continue;
-                    }
+                (Some(_), Some(zone)) => {
                     if class != zone.class() {
                         return Err(bad(start, "record class differs from the SOA's"));
                     }
