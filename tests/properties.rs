@@ -117,7 +117,8 @@ proptest! {
 
     /// Loaders append records as they come and sort each node once at the end; whatever
     /// the order, and with records given twice, the zone is the same, and each copy is
-    /// reported. `Zone::insert`, which searches each record into place, agrees.
+    /// reported. `Zone::insert`, which searches each record into place, and
+    /// `Zone::insert_all`, which sorts like the loaders, agree.
     #[test]
     fn zones_are_the_same_from_records_in_any_order_given_twice(
         zone in strategy::zone(),
@@ -144,15 +145,24 @@ proptest! {
         // (The written zone holds each record once, whatever duplicates `zone` dropped.)
         prop_assert_eq!(duplicates(&back), records.iter().step_by(3).count());
 
-        let mut inserted = Zone::with_class(zone.origin().clone(), zone.class());
+        // The same records in the same order through `Zone::insert`, one at a time, and
+        // `Zone::insert_all`, all at once.
+        let mut given = Vec::new();
         for line in &lines {
             let one = parse(&format!("{}\n{line}\n", directives.join("\n")), &ParseOptions::new())
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{line}")))?;
-            for record in one.iter() {
-                inserted.insert(&record.to_record()).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            }
+            given.extend(one.records());
+        }
+        let mut inserted = Zone::with_class(zone.origin().clone(), zone.class());
+        for record in &given {
+            inserted.insert(record).map_err(|e| TestCaseError::fail(e.to_string()))?;
         }
         prop_assert_eq!(&inserted, &zone);
+        let mut all = Zone::with_class(zone.origin().clone(), zone.class());
+        let added = all.insert_all(&given).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(added, zone.len());
+        prop_assert_eq!(&all, &zone);
+        prop_assert_eq!(duplicates(&all), duplicates(&back));
     }
 
     #[test]
