@@ -551,7 +551,10 @@ mod tests {
             record("x.example.", 60, RData::A(A::new(192, 0, 2, 1))),
         ];
         let error = zone.insert_all(&records).unwrap_err();
-        assert!(matches!(error, RecordError::RelativeOwner { .. }), "{error}");
+        assert!(
+            matches!(error, RecordError::RelativeOwner { .. }),
+            "{error}"
+        );
         let rrset = zone.rrset(&name("x.example."), RecordType::A).unwrap();
         let kept: Vec<(u32, &[u8])> = rrset.iter().collect();
         assert_eq!(kept, [(60, &[192, 0, 2, 3][..]), (60, &[192, 0, 2, 9][..])]);
