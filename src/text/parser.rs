@@ -13,7 +13,7 @@ use crate::rdata::{self, TypeWord};
 use crate::text::lexer::{Lexer, Token};
 use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
 use crate::text::{ParseOptions, codec};
-use crate::zone::{Node, PLACEHOLDER, Zone, canonical_key, data_fits};
+use crate::zone::{Node, PLACEHOLDER, Pushed, Zone, canonical_key, data_fits};
 
 /// The largest TTL RFC 2181 §8 allows.
 const MAX_TTL: u32 = 0x7fff_ffff;
@@ -616,8 +616,10 @@ impl Parser<'_> {
         };
         let current = self.current.insert(current);
         // (The parser refuses TTLs above 2^31 - 1, so `ttl` needs no normalising.)
-        // Duplicates and records out of order are dealt with once, by `Zone::settle`.
-        current.node.push(record_type, ttl, &self.scratch);
+        // Records out of order in a large RRset are sorted once, by `Zone::settle`.
+        if current.node.push(record_type, ttl, &self.scratch) == Pushed::Duplicate {
+            self.zone.note_duplicate(owner, record_type);
+        }
         Ok(())
     }
 

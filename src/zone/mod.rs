@@ -30,6 +30,7 @@ use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
 use crate::rdata;
+pub(crate) use rrset::Pushed;
 pub use rrset::{RecordRef, Rrset};
 use store::Store;
 pub(crate) use store::{Key, Node, canonical_key};
@@ -282,10 +283,10 @@ impl Zone {
             .or_default() += count;
     }
 
-    /// Appends a record for a loader (`text::parse`, `wire::decode_axfr`), which must call
+    /// Adds a record for a loader (`text::parse`, `wire::decode_axfr`), which must call
     /// [`settle`](Self::settle) with `unsettled` before the zone is read: records out of
-    /// canonical order are sorted once at the end, not searched into place one by one.
-    /// Duplicates are counted then too.
+    /// order in a large RRset are sorted once at the end, not searched into place one by
+    /// one (see [`Rrset::push`]), and their duplicates are counted then.
     pub(crate) fn push_data(
         &mut self,
         owner: &Name,
@@ -298,10 +299,14 @@ impl Zone {
         let node = self
             .nodes
             .get_or_insert(canonical_key(owner), || Node::new(owner.clone()));
-        if node.push(record_type, ttl, data) {
-            unsettled.push(canonical_key(owner));
+        match node.push(record_type, ttl, data) {
+            Pushed::Added => self.len += 1,
+            Pushed::Unsorted => {
+                self.len += 1;
+                unsettled.push(canonical_key(owner));
+            }
+            Pushed::Duplicate => self.note_duplicate(owner, record_type),
         }
-        self.len += 1;
     }
 
     /// Adds every record of `node` (whose key is `key`, filled by [`Node::push`]) for a
@@ -310,19 +315,28 @@ impl Zone {
     pub(crate) fn insert_node(&mut self, key: Vec<u8>, node: Node, unsettled: &mut Vec<Vec<u8>>) {
         let records = node.rrsets.iter().map(Rrset::len).sum::<usize>();
         self.len += records;
-        let settled = node.is_settled();
-        match self.nodes.insert_or_existing(key.clone(), node) {
-            Ok(()) if settled => {}
-            Ok(()) => unsettled.push(key),
+        // The key is copied only for a node that will need sorting, which is rare.
+        let key_again = (!node.is_settled()).then(|| key.clone());
+        match self.nodes.insert_or_existing(key, node) {
+            Ok(()) => unsettled.extend(key_again),
             Err((existing, node)) => {
                 let mut left_unsorted = false;
+                let mut duplicates = Vec::new();
                 for rrset in &node.rrsets {
                     for (ttl, data) in rrset.iter() {
-                        left_unsorted |= existing.push(rrset.record_type, ttl, data);
+                        match existing.push(rrset.record_type, ttl, data) {
+                            Pushed::Added => {}
+                            Pushed::Unsorted => left_unsorted = true,
+                            Pushed::Duplicate => duplicates.push(rrset.record_type),
+                        }
                     }
                 }
                 if left_unsorted {
-                    unsettled.push(key);
+                    unsettled.push(canonical_key(&node.name));
+                }
+                self.len -= duplicates.len();
+                for record_type in duplicates {
+                    self.note_duplicate(&node.name, record_type);
                 }
             }
         }

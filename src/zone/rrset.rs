@@ -28,6 +28,21 @@ pub struct Rrset {
     pub(super) sorted: bool,
 }
 
+/// Below this many records, a loader searches each record into place; from it on, it
+/// appends and sorts once (see [`Rrset::push`]).
+const SMALL: u32 = 16;
+
+/// What [`Rrset::push`] did with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pushed {
+    /// Added (in place, or appended to an RRset already unsorted).
+    Added,
+    /// Dropped: the RRset holds a record with the same canonical data.
+    Duplicate,
+    /// Appended out of order: the RRset, sorted until now, needs `settle`.
+    Unsorted,
+}
+
 /// One record of a zone, borrowed: owner, type, class, TTL and wire data.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct RecordRef<'a> {
@@ -154,29 +169,52 @@ impl Rrset {
         }
     }
 
-    /// Appends a record for a loader, which calls [`settle`](Self::settle) before anyone
-    /// reads the RRset: one comparison, however the record sorts, where `insert` would
-    /// search (a loader given a large RRset in reverse order would take quadratic time).
-    /// Returns whether this record left the RRset unsorted, when it was sorted before.
-    pub(super) fn push(&mut self, ttl: u32, data: &[u8]) -> bool {
-        let was_sorted = self.sorted;
-        if self.sorted && self.len > 0 {
-            let mut scratch = (Vec::new(), Vec::new());
-            let in_order = self
+    /// Adds a record for a loader, which calls [`settle`](Self::settle) before anyone
+    /// reads the RRset. A record that sorts last is appended; into a small sorted RRset
+    /// (fewer than [`SMALL`] records) a record is searched into place, as by `insert`;
+    /// into a larger one it is appended and the RRset marked unsorted, to be sorted once
+    /// by `settle`. So no record costs more than [`SMALL`] comparisons, where `insert`
+    /// alone would make a large RRset given in reverse order cost quadratic time.
+    pub(super) fn push(&mut self, ttl: u32, data: &[u8]) -> Pushed {
+        if !self.sorted {
+            self.append(ttl, data);
+            return Pushed::Added;
+        }
+        let mut scratch = (Vec::new(), Vec::new());
+        let after_last = self.len == 0
+            || self
                 .entries
                 .get(self.last as usize + 6..)
                 .is_some_and(|last| {
                     compare_canonical(self.record_type, last, data, &mut scratch) == Ordering::Less
                 });
-            self.sorted = in_order;
+        if after_last {
+            self.append(ttl, data);
+            Pushed::Added
+        } else if self.len < SMALL {
+            if self.insert(ttl, data) {
+                Pushed::Added
+            } else {
+                Pushed::Duplicate
+            }
+        } else {
+            self.append(ttl, data);
+            self.sorted = false;
+            Pushed::Unsorted
         }
+    }
+
+    /// Appends a record at the end, in order or not.
+    fn append(&mut self, ttl: u32, data: &[u8]) {
         self.last = u32::try_from(self.entries.len()).unwrap_or(0);
         let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
+        // One reservation for the whole entry: most RRsets hold one record, and three
+        // growing appends would leave each with more capacity than it uses.
+        self.entries.reserve(6 + data.len());
         self.entries.extend_from_slice(&ttl.to_be_bytes());
         self.entries.extend_from_slice(&length.to_be_bytes());
         self.entries.extend_from_slice(data);
         self.len += 1;
-        was_sorted && !self.sorted
     }
 
     /// Sorts records appended by [`push`](Self::push) into canonical order and drops

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use hickory_proto::rr::{Name, RecordType};
 
 use super::Rrset;
+use super::rrset::Pushed;
 
 /// One owner name: its spelling as first inserted, and its RRsets by type code.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,11 +53,11 @@ impl Node {
             .is_some_and(|rrset| rrset.insert(ttl, data))
     }
 
-    /// Appends a record for a loader (see [`Rrset::push`]); whether it left its RRset
-    /// unsorted, so that the node needs [`settle`](Self::settle).
-    pub(crate) fn push(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
+    /// Adds a record for a loader (see [`Rrset::push`]); [`Pushed::Unsorted`] means that
+    /// the node needs [`settle`](Self::settle).
+    pub(crate) fn push(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> Pushed {
         self.rrset_mut(record_type)
-            .is_some_and(|rrset| rrset.push(ttl, data))
+            .map_or(Pushed::Duplicate, |rrset| rrset.push(ttl, data))
     }
 
     /// Whether a loader left an RRset of this node unsorted.
