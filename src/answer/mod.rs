@@ -122,10 +122,11 @@ pub enum CompileError {
 /// What a name resolves to in the zone.
 #[derive(Debug, Clone, Copy)]
 enum Outcome {
-    /// An RRset of the node answers (for a wildcard match, the wildcard's node).
-    Answer(u32),
+    /// An RRset of the node answers (for a wildcard match, the wildcard's node): the node
+    /// and the RRset, found once (reading the node again would cost a cache miss).
+    Answer(u32, RrsetEntry),
     /// A CNAME at the node answers, and the chain goes on at its target.
-    Cname(u32),
+    Cname(u32, RrsetEntry),
     /// A DNAME strictly above the name (its owner's node) rewrites it.
     Dname(u32),
     /// The name is at or below a zone cut (the cut's node).
@@ -374,7 +375,7 @@ impl AnswerTable {
                 *authoritative = !matches!(outcome, Outcome::Referral(_));
             }
             match outcome {
-                Outcome::Answer(node) | Outcome::Cname(node) => {
+                Outcome::Answer(node, entry) | Outcome::Cname(node, entry) => {
                     // A CNAME loop ends where it comes back (RFC 1034 §3.6.2): no RRset
                     // twice in one answer (RFC 2181 §5).
                     if visited.iter().take(step).any(|&v| v == node) {
@@ -383,9 +384,6 @@ impl AnswerTable {
                     if let Some(slot) = visited.get_mut(step) {
                         *slot = node;
                     }
-                    let Some(entry) = self.select(node, query.qtype) else {
-                        break;
-                    };
                     let base = response.len;
                     if !response.fragment(self, entry.records, current.position, 0, 0) {
                         return self.truncate(response, answer_start, truncated, rcode);
@@ -397,7 +395,7 @@ impl AnswerTable {
                         *slot = Some((entry.additional, base));
                         pending += 1;
                     }
-                    if !matches!(outcome, Outcome::Cname(_)) || step == MAX_CHAIN {
+                    if !matches!(outcome, Outcome::Cname(..)) || step == MAX_CHAIN {
                         break;
                     }
                     // Follow the CNAME to its target, if it is ours.
@@ -514,11 +512,14 @@ impl AnswerTable {
     }
 
     fn rrsets_of(&self, id: u32) -> &[RrsetEntry] {
-        self.node(id)
-            .and_then(|n| {
-                self.rrsets
-                    .get(n.rrsets as usize..n.rrsets as usize + usize::from(n.rrset_count))
-            })
+        self.node(id).map_or(&[], |node| self.rrsets_in(node))
+    }
+
+    /// The RRsets of a node already read (from the index, say).
+    fn rrsets_in(&self, node: &Node) -> &[RrsetEntry] {
+        let start = node.rrsets as usize;
+        self.rrsets
+            .get(start..start + usize::from(node.rrset_count))
             .unwrap_or_default()
     }
 
@@ -531,8 +532,8 @@ impl AnswerTable {
 
     /// The RRset of `node` that answers `qtype`: the CNAME (unless CNAME was asked), the
     /// RRset of the type, or for ANY the first RRset (RFC 8482 §4.2).
-    fn select(&self, node: u32, qtype: u16) -> Option<RrsetEntry> {
-        let rrsets = self.rrsets_of(node);
+    fn select(&self, node: &Node, qtype: u16) -> Option<RrsetEntry> {
+        let rrsets = self.rrsets_in(node);
         if qtype == TYPE_ANY {
             return rrsets.first().copied();
         }
@@ -555,7 +556,7 @@ impl AnswerTable {
             if node.dname != NONE {
                 return Outcome::Dname(node.dname);
             }
-            return self.data_outcome(id, qtype);
+            return self.data_outcome(id, &node, qtype);
         }
         // The closest encloser: the longest existing ancestor (the apex at worst).
         let mut at = 0usize;
@@ -581,21 +582,21 @@ impl AnswerTable {
         if self.rrset_of(closest, TYPE_DNAME).is_some() {
             return Outcome::Dname(closest);
         }
-        if node.wildcard != NONE {
+        if let Some(wildcard) = self.node(node.wildcard) {
             // RFC 4592 §3.3.1: the wildcard answers for the name, as if it were there.
-            return self.data_outcome(node.wildcard, qtype);
+            return self.data_outcome(node.wildcard, wildcard, qtype);
         }
         Outcome::NxDomain
     }
 
-    fn data_outcome(&self, id: u32, qtype: u16) -> Outcome {
-        match self.select(id, qtype) {
+    fn data_outcome(&self, id: u32, node: &Node, qtype: u16) -> Outcome {
+        match self.select(node, qtype) {
             Some(entry)
                 if entry.record_type == TYPE_CNAME && qtype != TYPE_CNAME && qtype != TYPE_ANY =>
             {
-                Outcome::Cname(id)
+                Outcome::Cname(id, entry)
             }
-            Some(_) => Outcome::Answer(id),
+            Some(entry) => Outcome::Answer(id, entry),
             None => Outcome::NoData,
         }
     }
