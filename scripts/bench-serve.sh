@@ -44,7 +44,7 @@
 # Settings (environment):
 #   ZONE=generated|template  RECORDS=100000  QUERIES=5000  RUNS=3  DURATION=10
 #   OUTSTANDING=100  QPS=  (empty: as fast as the server answers)
-#   SERVER_CPU=0  CLIENT_CPU=1  BENCH_PORT=53561 (serve; NSD gets BENCH_PORT+1)
+#   SERVER_CPU=0  CLIENT_CPU=1  BENCH_PORT=25561 (serve; NSD gets BENCH_PORT+1)
 #   SERVE=PATH  a prebuilt `serve` to use instead of building (the zone tools
 #               are still built)
 #   SEED=1      the shuffle's seed
@@ -69,7 +69,7 @@ OUTSTANDING=${OUTSTANDING:-100}
 QPS=${QPS:-}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
-PORT=${BENCH_PORT:-53561}
+PORT=${BENCH_PORT:-25561}
 NSD_PORT=$((PORT + 1))
 SEED=${SEED:-1}
 ORIGIN=example.com.

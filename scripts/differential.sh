@@ -25,7 +25,8 @@
 #
 # Usage: scripts/differential.sh    (needs root only to install nsd, kdig and
 #                                    jq when they are missing)
-#   DIFF_PORT=N   first of the four loopback ports used (default 53531)
+#   DIFF_PORT=N   first of the four loopback ports used (default 25531: below
+#                 Linux's ephemeral range, so no client socket of the tests holds them)
 #   DIFF_UDP=PATH a prebuilt `udp` example to use instead of building one
 # Exit status: 0 only if every query passed. About 1,600 queries to each
 # server; some 15 seconds after the build.
@@ -41,7 +42,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export LC_ALL=C
 
-PORT=${DIFF_PORT:-53531}
+PORT=${DIFF_PORT:-25531}
 NSD_PORT=$PORT
 A_PORT=$((PORT + 1)) # example.   (tests/data/answer.zone), and out-of-zone names
 R_PORT=$((PORT + 2)) # rich.example. (tests/data/rich.zone)

@@ -36,8 +36,9 @@
 #
 # Usage: scripts/failover.sh     (needs root only to install unbound and kdig
 #                                 when they are missing)
-#   FAILOVER_PORT=N   the hosts' port (default 53541); Unbound listens on N+1,
-#                     and N+2 must be free (Unbound's root "server")
+#   FAILOVER_PORT=N   the hosts' port (default 25541, below Linux's ephemeral
+#                     range, so no client socket of the tests holds it); Unbound
+#                     listens on N+1, and N+2 must be free (Unbound's root "server")
 #   FAILOVER_SERVE=PATH  a prebuilt `serve` example instead of building one
 # Exit status: 0 only if every check passed. About 13 s after the build.
 #
@@ -56,7 +57,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 export LC_ALL=C
 
-PORT=${FAILOVER_PORT:-53541}
+PORT=${FAILOVER_PORT:-25541}
 RPORT=$((PORT + 1))
 DEAD_PORT=$((PORT + 2)) # nothing listens here: Unbound's only root server
 TTL=2

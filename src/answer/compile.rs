@@ -95,7 +95,8 @@ pub(crate) struct Fragment {
     pub(crate) records: u16,
 }
 
-/// One RRset of a node.
+/// One RRset of a node, kept in the arena as [`RrsetEntry::SIZE`] octets, just before the
+/// node's fragments (see [`RrsetEntry::encode`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RrsetEntry {
     pub(crate) record_type: u16,
@@ -109,9 +110,99 @@ pub(crate) struct RrsetEntry {
     pub(crate) target_offset: u16,
 }
 
+impl Fragment {
+    const SIZE: usize = 18;
+
+    fn encode(&self, out: &mut [u8]) {
+        let fields = [self.start, self.len, self.patches, self.patch_count];
+        for (slot, field) in out.chunks_exact_mut(4).zip(fields) {
+            slot.copy_from_slice(&field.to_le_bytes());
+        }
+        if let Some(slot) = out.get_mut(16..18) {
+            slot.copy_from_slice(&self.records.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Self {
+        let word = |at: usize| {
+            bytes
+                .get(at..at + 4)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u32::from_le_bytes)
+        };
+        Self {
+            start: word(0),
+            len: word(4),
+            patches: word(8),
+            patch_count: word(12),
+            records: half(bytes, 16),
+        }
+    }
+}
+
+/// The little-endian `u16` at `at`, or 0.
+fn half(bytes: &[u8], at: usize) -> u16 {
+    bytes
+        .get(at..at + 2)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u16::from_le_bytes)
+}
+
+impl RrsetEntry {
+    /// Octets of one entry in the arena: the type first, so that a search reads only it.
+    pub(crate) const SIZE: usize = 2 + 2 * Fragment::SIZE + 4 + 2 + 2;
+
+    /// The type of an encoded entry.
+    pub(crate) fn record_type_of(bytes: &[u8]) -> u16 {
+        half(bytes, 0)
+    }
+
+    fn encode(&self, out: &mut [u8]) {
+        let (head, rest) = out.split_at_mut(2.min(out.len()));
+        head.copy_from_slice(&self.record_type.to_le_bytes());
+        let (records, rest) = rest.split_at_mut(Fragment::SIZE.min(rest.len()));
+        self.records.encode(records);
+        let (additional, rest) = rest.split_at_mut(Fragment::SIZE.min(rest.len()));
+        self.additional.encode(additional);
+        let tail = [
+            self.target.0.to_le_bytes().as_slice(),
+            &self.target.1.to_le_bytes(),
+            &self.target_offset.to_le_bytes(),
+        ]
+        .concat();
+        if let Some(slot) = rest.get_mut(..tail.len()) {
+            slot.copy_from_slice(&tail);
+        }
+    }
+
+    /// An entry from its octets (zeros where they are short, which `compile` never leaves).
+    pub(crate) fn decode(bytes: &[u8]) -> Self {
+        // A fixed-size view, so that the reads below need no bounds checks at run time.
+        let bytes: &[u8] = match bytes.first_chunk::<{ Self::SIZE }>() {
+            Some(chunk) => chunk,
+            None => &[0; Self::SIZE],
+        };
+        let at = 2 + 2 * Fragment::SIZE;
+        Self {
+            record_type: half(bytes, 0),
+            records: Fragment::decode(bytes.get(2..).unwrap_or_default()),
+            additional: Fragment::decode(bytes.get(2 + Fragment::SIZE..).unwrap_or_default()),
+            target: (
+                bytes
+                    .get(at..at + 4)
+                    .and_then(|b| b.try_into().ok())
+                    .map_or(0, u32::from_le_bytes),
+                half(bytes, at + 4),
+            ),
+            target_offset: half(bytes, at + 6),
+        }
+    }
+}
+
 /// One name of the zone (or an empty non-terminal).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Node {
+    /// Where the node's RRset entries start in the arena.
     pub(crate) rrsets: u32,
     pub(crate) rrset_count: u16,
     /// The highest zone cut at or above this name (not the apex), or [`NONE`].
@@ -140,7 +231,6 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         patches: Vec::new(),
         index: Names::default(),
         nodes: Vec::new(),
-        rrsets: Vec::new(),
     };
     // Nodes first (names and empty non-terminals), so targets can be found.
     // NSEC3 owners are not names of the zone: a query for one is a Name Error (RFC 5155
@@ -207,24 +297,30 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
             node.wildcard = wildcard;
         }
     }
-    // RRsets, rendered.
+    // RRsets, rendered: each node's entries, then their fragments, side by side in the
+    // arena, so that an answer reads one stretch of memory after the index.
     for (key, name) in &names {
         let id = builder.index.get(key.as_slice()).copied().unwrap_or(NONE);
-        let first = u32::try_from(builder.rrsets.len()).map_err(|_| CompileError::TooLarge)?;
-        let mut count = 0u16;
-        for rrset in zone.rrsets_at(name) {
+        let table = builder.bytes.len();
+        let count = zone.rrsets_at(name).count();
+        builder
+            .bytes
+            .resize(table + count * RrsetEntry::SIZE, 0);
+        for (i, rrset) in zone.rrsets_at(name).enumerate() {
             let entry = builder.rrset(zone, rrset)?;
             // The RRset must fit a response to a question for its own name: header,
             // question (the name, type, class) and the records.
             if 12 + key.len() + 4 + entry.records.len as usize > usize::from(u16::MAX) {
                 return Err(CompileError::TooLarge);
             }
-            builder.rrsets.push(entry);
-            count += 1;
+            let at = table + i * RrsetEntry::SIZE;
+            if let Some(slot) = builder.bytes.get_mut(at..at + RrsetEntry::SIZE) {
+                entry.encode(slot);
+            }
         }
         if let Some(node) = builder.nodes.get_mut(id as usize) {
-            node.rrsets = first;
-            node.rrset_count = count;
+            node.rrsets = u32::try_from(table).map_err(|_| CompileError::TooLarge)?;
+            node.rrset_count = u16::try_from(count).map_err(|_| CompileError::TooLarge)?;
         }
     }
     let soa = zone
@@ -252,7 +348,6 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         class: zone.class().into(),
         index,
         nodes: builder.nodes,
-        rrsets: builder.rrsets,
         bytes: builder.bytes,
         negative,
     })
@@ -277,7 +372,6 @@ struct Builder {
     patches: Vec<Patch>,
     index: Names,
     nodes: Vec<Node>,
-    rrsets: Vec<RrsetEntry>,
 }
 
 impl Builder {

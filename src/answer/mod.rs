@@ -70,7 +70,6 @@ pub struct AnswerTable {
     class: u16,
     index: Index,
     nodes: Vec<Node>,
-    rrsets: Vec<RrsetEntry>,
     bytes: Vec<u8>,
     negative: Fragment,
 }
@@ -511,38 +510,40 @@ impl AnswerTable {
         self.nodes.get(id as usize)
     }
 
-    fn rrsets_of(&self, id: u32) -> &[RrsetEntry] {
-        self.node(id).map_or(&[], |node| self.rrsets_in(node))
-    }
-
-    /// The RRsets of a node already read (from the index, say).
-    fn rrsets_in(&self, node: &Node) -> &[RrsetEntry] {
+    /// The encoded RRset entries of a node already read (from the index, say).
+    fn rrsets_in(&self, node: &Node) -> std::slice::ChunksExact<'_, u8> {
         let start = node.rrsets as usize;
-        self.rrsets
-            .get(start..start + usize::from(node.rrset_count))
+        self.bytes
+            .get(start..start + usize::from(node.rrset_count) * RrsetEntry::SIZE)
             .unwrap_or_default()
+            .chunks_exact(RrsetEntry::SIZE)
     }
 
     fn rrset_of(&self, id: u32, record_type: u16) -> Option<RrsetEntry> {
-        self.rrsets_of(id)
-            .iter()
-            .find(|r| r.record_type == record_type)
-            .copied()
+        let node = self.node(id)?;
+        self.rrsets_in(node)
+            .find(|e| RrsetEntry::record_type_of(e) == record_type)
+            .map(RrsetEntry::decode)
     }
 
     /// The RRset of `node` that answers `qtype`: the CNAME (unless CNAME was asked), the
     /// RRset of the type, or for ANY the first RRset (RFC 8482 §4.2).
     fn select(&self, node: &Node, qtype: u16) -> Option<RrsetEntry> {
-        let rrsets = self.rrsets_in(node);
+        let mut rrsets = self.rrsets_in(node);
         if qtype == TYPE_ANY {
-            return rrsets.first().copied();
+            return rrsets.next().map(RrsetEntry::decode);
         }
-        if qtype != TYPE_CNAME
-            && let Some(cname) = rrsets.iter().find(|r| r.record_type == TYPE_CNAME)
-        {
-            return Some(*cname);
+        let mut found = None;
+        for entry in rrsets {
+            let record_type = RrsetEntry::record_type_of(entry);
+            if record_type == TYPE_CNAME && qtype != TYPE_CNAME {
+                return Some(RrsetEntry::decode(entry));
+            }
+            if record_type == qtype && found.is_none() {
+                found = Some(entry);
+            }
         }
-        rrsets.iter().find(|r| r.record_type == qtype).copied()
+        found.map(RrsetEntry::decode)
     }
 
     /// What `name` (lowercased, in the zone) resolves to for `qtype`.
