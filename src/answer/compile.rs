@@ -8,7 +8,11 @@
 //! (`dname`), and the `*` child it has (`wildcard`), so a query needs one lookup when its
 //! name exists, and one per missing label when it does not, however large the zone.
 //!
-//! Each RRset is pre-rendered as response records in one arena (`bytes`): every record
+//! Each node's RRsets sit together in one arena (`bytes`): first a table of
+//! [`RrsetEntry`]s (type first, [`RrsetEntry::SIZE`] octets each), then the RRsets'
+//! fragments, so that after the index a hit reads one stretch of memory.
+//!
+//! Each RRset is pre-rendered as response records in that arena: every record
 //! starts with a two-octet owner pointer, and in-zone names in the data of RFC 1035 types
 //! end in a two-octet pointer to the origin. Those pointers are the [`Patch`]es, kept in
 //! the arena just before the records they belong to: the
@@ -17,9 +21,9 @@
 //! RRset (the in-zone addresses of its targets) are pre-rendered the same way, their owners
 //! pointing at the target names inside the RRset's own records.
 //!
-//! Invariants: fragments and their patches lie inside `bytes`, patches point inside
-//! their fragment; node and RRset indexes are inside `nodes` and `rrsets`. `compile` builds
-//! them so; `answer` still reads with `get` and treats a miss as SERVFAIL-free fallback.
+//! Invariants: RRset tables, fragments and their patches lie inside `bytes`, patches point
+//! inside their fragment; node indexes are inside `nodes`. `compile` builds them so;
+//! `answer` still reads with `get` and treats a miss as no data, never a panic.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -303,9 +307,7 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         let id = builder.index.get(key.as_slice()).copied().unwrap_or(NONE);
         let table = builder.bytes.len();
         let count = zone.rrsets_at(name).count();
-        builder
-            .bytes
-            .resize(table + count * RrsetEntry::SIZE, 0);
+        builder.bytes.resize(table + count * RrsetEntry::SIZE, 0);
         for (i, rrset) in zone.rrsets_at(name).enumerate() {
             let entry = builder.rrset(zone, rrset)?;
             // The RRset must fit a response to a question for its own name: header,
