@@ -13,7 +13,7 @@ use crate::rdata::{self, TypeWord};
 use crate::text::lexer::{Lexer, Token};
 use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
 use crate::text::{ParseOptions, codec};
-use crate::zone::{Node, PLACEHOLDER, Pushed, Zone, canonical_key, data_fits};
+use crate::zone::{Key, Node, PLACEHOLDER, Pushed, Zone, canonical_key, data_fits};
 
 /// The largest TTL RFC 2181 §8 allows.
 const MAX_TTL: u32 = 0x7fff_ffff;
@@ -62,7 +62,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         records: 0,
         soa_owner: None,
         current: None,
-        unsettled: Vec::new(),
+        nodes: Vec::new(),
     };
     parser.parse_text(text, file, &mut state, 0)?;
     parser.flush();
@@ -90,10 +90,10 @@ struct Parser<'p> {
     records: usize,
     soa_owner: Option<Vec<u8>>,
     // The node records are being added to: consecutive records of one owner go in here,
-    // and the zone is searched once per owner rather than once per record.
+    // so that the owner is looked up once per run of records, not once per record.
     current: Option<Current>,
-    // Keys of nodes with records out of canonical order, sorted once at the end.
-    unsettled: Vec<Vec<u8>>,
+    // The nodes filled so far, added to the zone all at once at the end.
+    nodes: Vec<(Key, Box<Node>)>,
 }
 
 /// The node being filled, its key, and the owner generation it was made for.
@@ -602,8 +602,8 @@ impl Parser<'_> {
                     },
                     previous => {
                         if let Some(previous) = previous {
-                            self.zone
-                                .insert_node(previous.key, previous.node, &mut self.unsettled);
+                            self.nodes
+                                .push((Key::from(previous.key), Box::new(previous.node)));
                         }
                         Current {
                             key,
@@ -623,14 +623,16 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// Adds the node being filled to the zone, then sorts the nodes filled out of order
-    /// and drops their duplicates.
+    /// Adds every node filled to the zone at once (`Zone::insert_nodes`), then sorts the
+    /// RRsets filled out of order and drops their duplicates.
     fn flush(&mut self) {
         if let Some(current) = self.current.take() {
-            self.zone
-                .insert_node(current.key, current.node, &mut self.unsettled);
+            self.nodes
+                .push((Key::from(current.key), Box::new(current.node)));
         }
-        let unsettled = std::mem::take(&mut self.unsettled);
+        let mut unsettled = Vec::new();
+        self.zone
+            .insert_nodes(std::mem::take(&mut self.nodes), &mut unsettled);
         self.zone.settle(unsettled);
     }
 }

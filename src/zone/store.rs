@@ -88,7 +88,8 @@ pub(crate) enum Key {
 }
 
 impl Key {
-    fn as_slice(&self) -> &[u8] {
+    /// The key's octets.
+    pub(crate) fn as_slice(&self) -> &[u8] {
         match self {
             Self::Inline(len, bytes) => bytes.get(..usize::from(*len)).unwrap_or(bytes),
             Self::Heap(bytes) => bytes,
@@ -193,6 +194,19 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// A store of `nodes`, which are sorted by key with no key twice, built in one pass.
+    pub(crate) fn from_sorted(nodes: Vec<(Key, Box<Node>)>) -> Self {
+        Self {
+            base: Arc::new(nodes.into_iter().collect()),
+            overlay: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the store holds no node.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.base.is_empty() && self.overlay.is_empty()
+    }
+
     /// The node of `key`.
     pub(crate) fn get(&self, key: &[u8]) -> Option<&Node> {
         match self.overlay.get(key) {
