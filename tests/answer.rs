@@ -442,3 +442,42 @@ fn unanswerable_input_is_an_error_not_a_panic() {
         Err(AnswerError::BufferTooSmall { .. })
     ));
 }
+
+/// A response truncated part way through a chain keeps the RCODE the whole answer has
+/// (found by the reference property test with a random seed: a DNAME chain too long for
+/// 512 octets, ending in YXDOMAIN, came back NOERROR with TC).
+#[test]
+fn a_truncated_chain_keeps_the_rcode_of_the_whole_answer() {
+    let label = |c: char| c.to_string().repeat(63);
+    let long = |c: char, labels: usize| vec![label(c); labels].join(".");
+    let text = format!(
+        "$ORIGIN example.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\nns 60 A 192.0.2.1\n\
+         q 60 CNAME {a}\n{a} 60 CNAME {b}\n{b} 60 CNAME {c}\n\
+         d 60 DNAME {m}\n{m} 60 DNAME {n}\n",
+        a = long('a', 3),
+        b = long('b', 3),
+        c = long('c', 3),
+        m = long('m', 2),
+        n = long('n', 3),
+    );
+    let zone = parse(&text, &ParseOptions::new()).unwrap();
+    let table = AnswerTable::compile(&zone).unwrap();
+    let below_d = format!("{}.d.example.", label('x'));
+    for (name, rcode) in [
+        // q → a… → b… → c…, which does not exist: a Name Error (RFC 6604).
+        ("q.example.", ResponseCode::NXDomain),
+        // x.d → x.m….m… (201 octets), under the second DNAME, whose 201-octet target
+        // makes x.n….n….n…. 265 octets: YXDOMAIN (RFC 6672 §2.2).
+        (below_d.as_str(), ResponseCode::YXDomain),
+    ] {
+        let (whole, len) = ask(&table, &query(name, RecordType::A, None), Transport::Tcp);
+        assert_eq!(whole.metadata.response_code, rcode, "{name} over TCP");
+        assert!(
+            len > 512,
+            "{name}: the whole answer ({len} octets) fits UDP"
+        );
+        let (cut, _) = ask(&table, &query(name, RecordType::A, None), Transport::Udp);
+        assert!(cut.metadata.truncation, "{name}: no TC over UDP");
+        assert_eq!(cut.metadata.response_code, rcode, "{name} over UDP");
+    }
+}

@@ -128,8 +128,9 @@ enum Outcome {
     Cname(u32, RrsetEntry),
     /// A DNAME strictly above the name (its owner's node) rewrites it.
     Dname(u32),
-    /// The name is at or below a zone cut (the cut's node).
-    Referral(u32),
+    /// The name is at or below a zone cut: the cut's node (when the name is the cut's
+    /// own, the copy the index gave, which saves reading it again).
+    Referral(u32, Option<Node>),
     /// The name exists (or a wildcard matched) without data of the type.
     NoData,
     /// The name does not exist.
@@ -371,7 +372,7 @@ impl AnswerTable {
         for step in 0..=MAX_CHAIN {
             let outcome = self.resolve(current.name(), query.qtype);
             if step == 0 {
-                *authoritative = !matches!(outcome, Outcome::Referral(_));
+                *authoritative = !matches!(outcome, Outcome::Referral(..));
             }
             match outcome {
                 Outcome::Answer(node, entry) | Outcome::Cname(node, entry) => {
@@ -385,6 +386,7 @@ impl AnswerTable {
                     }
                     let base = response.len;
                     if !response.fragment(self, entry.records, current.position, 0, 0) {
+                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
                         return self.truncate(response, answer_start, truncated, rcode);
                     }
                     if entry.additional.records > 0
@@ -422,6 +424,7 @@ impl AnswerTable {
                     };
                     let base = response.len;
                     if !response.fragment(self, entry.records, owner, 0, 0) {
+                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
                         return self.truncate(response, answer_start, truncated, rcode);
                     }
                     match self.synthesize(response, &mut current, entry, base, owner_len) {
@@ -432,18 +435,24 @@ impl AnswerTable {
                             break;
                         }
                         Synthesized::NoRoom => {
+                            let rcode =
+                                self.rcode_after(&mut current, query.qtype, step, &mut visited);
                             return self.truncate(response, answer_start, truncated, rcode);
                         }
                     }
                 }
-                Outcome::Referral(cut) => {
-                    let Some(entry) = self.rrset_of(cut, u16::from(RecordType::NS)) else {
+                Outcome::Referral(cut, known) => {
+                    let Some(cut_node) = known.or_else(|| self.node(cut).copied()) else {
                         break;
                     };
-                    let cut_len = self
-                        .nodes
-                        .get(cut as usize)
-                        .map_or(0, |n| usize::from(n.name_len));
+                    let Some(entry) = self
+                        .rrsets_in(&cut_node)
+                        .find(|e| RrsetEntry::record_type_of(e) == u16::from(RecordType::NS))
+                        .map(RrsetEntry::decode)
+                    else {
+                        break;
+                    };
+                    let cut_len = usize::from(cut_node.name_len);
                     let Some(owner) =
                         suffix_pointer(response.out, current.position, current.len, cut_len)
                     else {
@@ -451,6 +460,7 @@ impl AnswerTable {
                     };
                     let base = response.len;
                     if !response.fragment(self, entry.records, owner, 0, 1) {
+                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
                         return self.truncate(response, answer_start, truncated, rcode);
                     }
                     if entry.additional.records > 0
@@ -469,6 +479,7 @@ impl AnswerTable {
                     }
                     // (A truncated negative answer keeps its RCODE.)
                     if !response.fragment(self, self.negative, response.origin_pointer, 0, 1) {
+                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
                         return self.truncate(response, answer_start, truncated, rcode);
                     }
                     break;
@@ -483,6 +494,62 @@ impl AnswerTable {
             }
         }
         rcode
+    }
+
+    /// The RCODE the whole answer would carry, found by following the chain on from
+    /// `current` (resolved at `step`) without writing anything: a response truncated part
+    /// way keeps the RCODE it would have had, such as the Name Error that ends a CNAME
+    /// chain (RFC 6604) or the YXDOMAIN of a DNAME substitution too long for a name
+    /// (RFC 6672 §2.2). The steps mirror `resolve_into`'s.
+    fn rcode_after(
+        &self,
+        current: &mut Current,
+        qtype: u16,
+        from: usize,
+        visited: &mut [u32; MAX_CHAIN + 1],
+    ) -> u8 {
+        for step in from..=MAX_CHAIN {
+            match self.resolve(current.name(), qtype) {
+                Outcome::Answer(..) | Outcome::Referral(..) | Outcome::NoData => return 0,
+                Outcome::NxDomain => return 3,
+                Outcome::Cname(node, entry) => {
+                    if visited.iter().take(step).any(|&v| v == node) || step == MAX_CHAIN {
+                        return 0;
+                    }
+                    if let Some(slot) = visited.get_mut(step) {
+                        *slot = node;
+                    }
+                    if !self.follow(current, self.target(entry), 0) {
+                        return 0;
+                    }
+                }
+                Outcome::Dname(node) => {
+                    let Some(entry) = self.rrset_of(node, TYPE_DNAME) else {
+                        return 0;
+                    };
+                    let owner_len = self.node(node).map_or(0, |n| usize::from(n.name_len));
+                    let target = self.target(entry);
+                    let prefix_len = current.len.saturating_sub(owner_len);
+                    if prefix_len + target.len() > 255 {
+                        return 6;
+                    }
+                    let mut next = [0u8; 255];
+                    let (Some(prefix), Some(slot)) = (
+                        current.lower.get(..prefix_len),
+                        next.get_mut(..prefix_len + target.len()),
+                    ) else {
+                        return 0;
+                    };
+                    let (head, tail) = slot.split_at_mut(prefix_len);
+                    head.copy_from_slice(prefix);
+                    tail.copy_from_slice(target);
+                    if !self.follow(current, slot, 0) {
+                        return 0;
+                    }
+                }
+            }
+        }
+        0
     }
 
     /// Drops the answer, authority and additional sections and sets TC; the RCODE stays.
@@ -552,7 +619,7 @@ impl AnswerTable {
             // A cut comes first (RFC 1034 §4.3.2 step 3b): whatever lies at or below it,
             // a DNAME included, is the child's.
             if node.cut != NONE && !(node.cut == id && qtype == TYPE_DS) {
-                return Outcome::Referral(node.cut);
+                return Outcome::Referral(node.cut, (node.cut == id).then_some(node));
             }
             if node.dname != NONE {
                 return Outcome::Dname(node.dname);
@@ -575,7 +642,7 @@ impl AnswerTable {
         };
         let (closest, node) = closest;
         if node.cut != NONE {
-            return Outcome::Referral(node.cut);
+            return Outcome::Referral(node.cut, (node.cut == closest).then_some(node));
         }
         if node.dname != NONE {
             return Outcome::Dname(node.dname);
