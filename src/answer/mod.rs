@@ -128,9 +128,9 @@ enum Outcome {
     Cname(u32, RrsetEntry),
     /// A DNAME strictly above the name (its owner's node) rewrites it.
     Dname(u32),
-    /// The name is at or below a zone cut: the cut's node (when the name is the cut's
-    /// own, the copy the index gave, which saves reading it again).
-    Referral(u32, Option<Node>),
+    /// The name is at or below a zone cut: the cut's node (for a name at the cut, the
+    /// index's copy, which saves reading it again).
+    Referral(Node),
     /// The name exists (or a wildcard matched) without data of the type.
     NoData,
     /// The name does not exist.
@@ -441,18 +441,11 @@ impl AnswerTable {
                         }
                     }
                 }
-                Outcome::Referral(cut, known) => {
-                    let Some(cut_node) = known.or_else(|| self.node(cut).copied()) else {
+                Outcome::Referral(cut) => {
+                    let Some(entry) = self.rrset_in(&cut, u16::from(RecordType::NS)) else {
                         break;
                     };
-                    let Some(entry) = self
-                        .rrsets_in(&cut_node)
-                        .find(|e| RrsetEntry::record_type_of(e) == u16::from(RecordType::NS))
-                        .map(RrsetEntry::decode)
-                    else {
-                        break;
-                    };
-                    let cut_len = usize::from(cut_node.name_len);
+                    let cut_len = usize::from(cut.name_len);
                     let Some(owner) =
                         suffix_pointer(response.out, current.position, current.len, cut_len)
                     else {
@@ -528,22 +521,13 @@ impl AnswerTable {
                         return 0;
                     };
                     let owner_len = self.node(node).map_or(0, |n| usize::from(n.name_len));
-                    let target = self.target(entry);
                     let prefix_len = current.len.saturating_sub(owner_len);
-                    if prefix_len + target.len() > 255 {
-                        return 6;
-                    }
                     let mut next = [0u8; 255];
-                    let (Some(prefix), Some(slot)) = (
-                        current.lower.get(..prefix_len),
-                        next.get_mut(..prefix_len + target.len()),
-                    ) else {
-                        return 0;
+                    let prefix = current.lower.get(..prefix_len).unwrap_or_default();
+                    let Some(name) = joined(prefix, self.target(entry), &mut next) else {
+                        return 6;
                     };
-                    let (head, tail) = slot.split_at_mut(prefix_len);
-                    head.copy_from_slice(prefix);
-                    tail.copy_from_slice(target);
-                    if !self.follow(current, slot, 0) {
+                    if !self.follow(current, name, 0) {
                         return 0;
                     }
                 }
@@ -587,10 +571,23 @@ impl AnswerTable {
     }
 
     fn rrset_of(&self, id: u32, record_type: u16) -> Option<RrsetEntry> {
-        let node = self.node(id)?;
+        self.rrset_in(self.node(id)?, record_type)
+    }
+
+    fn rrset_in(&self, node: &Node, record_type: u16) -> Option<RrsetEntry> {
         self.rrsets_in(node)
             .find(|e| RrsetEntry::record_type_of(e) == record_type)
             .map(RrsetEntry::decode)
+    }
+
+    /// The referral to the cut above (or at) node `id`, read from the index as `node`.
+    fn referral(&self, id: u32, node: Node) -> Outcome {
+        if node.cut == id {
+            return Outcome::Referral(node);
+        }
+        // A cut always has a node; should the table say otherwise, the answer is NODATA.
+        self.node(node.cut)
+            .map_or(Outcome::NoData, |&cut| Outcome::Referral(cut))
     }
 
     /// The RRset of `node` that answers `qtype`: the CNAME (unless CNAME was asked), the
@@ -619,7 +616,7 @@ impl AnswerTable {
             // A cut comes first (RFC 1034 §4.3.2 step 3b): whatever lies at or below it,
             // a DNAME included, is the child's.
             if node.cut != NONE && !(node.cut == id && qtype == TYPE_DS) {
-                return Outcome::Referral(node.cut, (node.cut == id).then_some(node));
+                return self.referral(id, node);
             }
             if node.dname != NONE {
                 return Outcome::Dname(node.dname);
@@ -642,7 +639,7 @@ impl AnswerTable {
         };
         let (closest, node) = closest;
         if node.cut != NONE {
-            return Outcome::Referral(node.cut, (node.cut == closest).then_some(node));
+            return self.referral(closest, node);
         }
         if node.dname != NONE {
             return Outcome::Dname(node.dname);
@@ -744,21 +741,28 @@ impl AnswerTable {
         }
         // The new name: the prefix and the target.
         let mut next = [0u8; 255];
-        let Some(slot) = next.get_mut(..prefix_len + target.len()) else {
+        let Some(name) = joined(prefix, target, &mut next) else {
             return Synthesized::TooLong;
         };
-        let (head, tail) = slot.split_at_mut(prefix_len);
-        head.copy_from_slice(prefix);
-        tail.copy_from_slice(target);
         let Ok(position) = u16::try_from(data_start) else {
             return Synthesized::Done;
         };
-        if self.follow(current, slot, position) {
+        if self.follow(current, name, position) {
             Synthesized::Followed
         } else {
             Synthesized::Done
         }
     }
+}
+
+/// `prefix` and then `target` in `buffer`: the name a DNAME substitution makes, or `None`
+/// if it is longer than a name may be (255 octets).
+fn joined<'b>(prefix: &[u8], target: &[u8], buffer: &'b mut [u8; 255]) -> Option<&'b [u8]> {
+    let slot = buffer.get_mut(..prefix.len() + target.len())?;
+    let (head, tail) = slot.split_at_mut(prefix.len());
+    head.copy_from_slice(prefix);
+    tail.copy_from_slice(target);
+    Some(slot)
 }
 
 /// What writing a DNAME's synthesized CNAME led to.

@@ -623,7 +623,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// Adds every node filled to the zone at once (`Zone::insert_nodes`), then sorts the
+    /// Adds every node filled to the zone at once (`Zone::set_nodes`), then sorts the
     /// RRsets filled out of order and drops their duplicates.
     fn flush(&mut self) {
         if let Some(current) = self.current.take() {
@@ -632,7 +632,7 @@ impl Parser<'_> {
         }
         let mut unsettled = Vec::new();
         self.zone
-            .insert_nodes(std::mem::take(&mut self.nodes), &mut unsettled);
+            .set_nodes(std::mem::take(&mut self.nodes), &mut unsettled);
         self.zone.settle(unsettled);
     }
 }

@@ -309,56 +309,16 @@ impl Zone {
         }
     }
 
-    /// Adds every record of `node` (whose key is `key`, filled by [`Node::push`]) for a
-    /// loader, with one lookup for the whole node; like [`push_data`](Self::push_data),
-    /// the loader must call [`settle`](Self::settle) with `unsettled`.
-    pub(crate) fn insert_node(&mut self, key: Vec<u8>, node: Node, unsettled: &mut Vec<Vec<u8>>) {
-        let records = node.rrsets.iter().map(Rrset::len).sum::<usize>();
-        self.len += records;
-        // The key is copied only for a node that will need sorting, which is rare.
-        let key_again = (!node.is_settled()).then(|| key.clone());
-        match self.nodes.insert_or_existing(key, node) {
-            Ok(()) => unsettled.extend(key_again),
-            Err((existing, node)) => {
-                let mut left_unsorted = false;
-                let mut duplicates = Vec::new();
-                for rrset in &node.rrsets {
-                    for (ttl, data) in rrset.iter() {
-                        match existing.push(rrset.record_type, ttl, data) {
-                            Pushed::Added => {}
-                            Pushed::Unsorted => left_unsorted = true,
-                            Pushed::Duplicate => duplicates.push(rrset.record_type),
-                        }
-                    }
-                }
-                if left_unsorted {
-                    unsettled.push(canonical_key(&node.name));
-                }
-                self.len -= duplicates.len();
-                for record_type in duplicates {
-                    self.note_duplicate(&node.name, record_type);
-                }
-            }
-        }
-    }
-
-    /// Adds nodes a loader filled (as [`insert_node`](Self::insert_node) would one by
-    /// one): sorted by key, the nodes of one owner merged (the first given first), and,
-    /// when the zone has no nodes yet (as in `text::parse`), the map built in one pass
-    /// rather than searched once per node, which for a large zone given in random order
-    /// is most of the cost. Like `insert_node`, the loader then calls
+    /// Replaces the zone's nodes with those a loader filled (`text::parse`, which starts
+    /// from an empty zone): sorted by key, the nodes of one owner merged (the first given
+    /// first), and the map built in one pass rather than searched once per node, which
+    /// for a large zone given in random order is most of the cost. The loader then calls
     /// [`settle`](Self::settle) with `unsettled`.
-    pub(crate) fn insert_nodes(
+    pub(crate) fn set_nodes(
         &mut self,
         mut nodes: Vec<(Key, Box<Node>)>,
         unsettled: &mut Vec<Vec<u8>>,
     ) {
-        if !self.nodes.is_empty() {
-            for (key, node) in nodes {
-                self.insert_node(key.as_slice().to_vec(), *node, unsettled);
-            }
-            return;
-        }
         // Stable, so that of one owner's nodes the first given stays first and is kept.
         nodes.sort_by(|a, b| a.0.cmp(&b.0));
         let mut records = 0usize;
@@ -385,7 +345,7 @@ impl Zone {
                 .filter(|(_, node)| !node.is_settled())
                 .map(|(key, _)| key.as_slice().to_vec()),
         );
-        self.len += records - duplicates.len();
+        self.len = records - duplicates.len();
         for (name, record_type) in duplicates {
             self.note_duplicate(&name, record_type);
         }

@@ -119,43 +119,47 @@ impl Rrset {
 
     /// Inserts a record in canonical order; `false` if its canonical data is present.
     pub(super) fn insert(&mut self, ttl: u32, data: &[u8]) -> bool {
-        let mut offset = 0;
-        let end = self.entries.len();
-        let mut position = end;
         let mut scratch = (Vec::new(), Vec::new());
-        let last = self
-            .entries
-            .get(self.last as usize + 6..)
-            .filter(|_| self.len > 0);
-        let after_last = last.is_some_and(|last| {
-            compare_canonical(self.record_type, last, data, &mut scratch) == Ordering::Less
-        });
-        if !after_last {
-            for (_, existing) in self.iter() {
-                match compare_canonical(self.record_type, existing, data, &mut scratch) {
-                    Ordering::Less => offset += 6 + existing.len(),
-                    Ordering::Equal => return false,
-                    Ordering::Greater => {
-                        position = offset;
-                        break;
-                    }
+        if self.len == 0 || self.sorts_after_last(data, &mut scratch) {
+            self.append(ttl, data);
+            return true;
+        }
+        let mut position = None;
+        let mut offset = 0;
+        for (_, existing) in self.iter() {
+            match compare_canonical(self.record_type, existing, data, &mut scratch) {
+                Ordering::Less => offset += 6 + existing.len(),
+                Ordering::Equal => return false,
+                Ordering::Greater => {
+                    position = Some(offset);
+                    break;
                 }
             }
         }
+        let Some(position) = position else {
+            self.append(ttl, data);
+            return true;
+        };
         let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
-        let mut entry = Vec::with_capacity(6 + data.len());
-        entry.extend_from_slice(&ttl.to_be_bytes());
-        entry.extend_from_slice(&length.to_be_bytes());
-        entry.extend_from_slice(data);
-        let added = u32::try_from(entry.len()).unwrap_or(0);
+        let entry = ttl
+            .to_be_bytes()
+            .into_iter()
+            .chain(length.to_be_bytes())
+            .chain(data.iter().copied());
         self.entries.splice(position..position, entry);
-        if position == end {
-            self.last = u32::try_from(position).unwrap_or(0);
-        } else {
-            self.last += added;
-        }
+        // The last entry moved up by the one put before it.
+        self.last += u32::try_from(6 + data.len()).unwrap_or(0);
         self.len += 1;
         true
+    }
+
+    /// Whether `data` sorts after the last record (the RRset is not empty).
+    fn sorts_after_last(&self, data: &[u8], scratch: &mut (Vec<u8>, Vec<u8>)) -> bool {
+        self.entries
+            .get(self.last as usize + 6..)
+            .is_some_and(|last| {
+                compare_canonical(self.record_type, last, data, scratch) == Ordering::Less
+            })
     }
 
     /// An empty RRset of `record_type`.
@@ -178,18 +182,6 @@ impl Rrset {
     pub(super) fn push(&mut self, ttl: u32, data: &[u8]) -> Pushed {
         if !self.sorted {
             self.append(ttl, data);
-            return Pushed::Added;
-        }
-        let mut scratch = (Vec::new(), Vec::new());
-        let after_last = self.len == 0
-            || self
-                .entries
-                .get(self.last as usize + 6..)
-                .is_some_and(|last| {
-                    compare_canonical(self.record_type, last, data, &mut scratch) == Ordering::Less
-                });
-        if after_last {
-            self.append(ttl, data);
             Pushed::Added
         } else if self.len < SMALL {
             if self.insert(ttl, data) {
@@ -197,6 +189,9 @@ impl Rrset {
             } else {
                 Pushed::Duplicate
             }
+        } else if self.sorts_after_last(data, &mut (Vec::new(), Vec::new())) {
+            self.append(ttl, data);
+            Pushed::Added
         } else {
             self.append(ttl, data);
             self.sorted = false;

@@ -202,11 +202,6 @@ impl Store {
         }
     }
 
-    /// Whether the store holds no node.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.base.is_empty() && self.overlay.is_empty()
-    }
-
     /// The node of `key`.
     pub(crate) fn get(&self, key: &[u8]) -> Option<&Node> {
         match self.overlay.get(key) {
@@ -262,11 +257,8 @@ impl Store {
 
     /// Adds `node` at `key` if that holds no node; else gives back the node there, to merge
     /// into, with `node`. One search either way.
-    pub(crate) fn insert_or_existing(
-        &mut self,
-        key: Vec<u8>,
-        node: Node,
-    ) -> Result<(), (&mut Node, Node)> {
+    #[cfg(test)]
+    fn insert_or_existing(&mut self, key: Vec<u8>, node: Node) -> Result<(), (&mut Node, Node)> {
         if self.is_owned() {
             return match self.owned().entry(Key::from(key)) {
                 Entry::Vacant(slot) => {
