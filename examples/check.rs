@@ -136,15 +136,18 @@ fn load(args: &Args) -> Result<(Template, Fleet), String> {
         .iter()
         .filter(|p| p.severity() == Severity::Warning)
     {
-        eprintln!("{file}: {problem}");
+        eprintln!("warning: {problem}");
     }
-    if let Some(problem) = problems.iter().find(|p| p.severity() == Severity::Error) {
-        return Err(format!(
-            "{file}: {} {}: {}",
-            problem.owner(),
-            problem.record_type(),
-            problem.kind()
-        ));
+    // Every error on a line of its own: the last is the message this returns.
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| p.severity() == Severity::Error)
+        .collect();
+    if let Some((last, others)) = errors.split_last() {
+        for problem in others {
+            eprintln!("error: {problem}");
+        }
+        return Err(last.to_string());
     }
     let mut project_options = ProjectOptions::new();
     for self_name in &args.self_names {
@@ -157,7 +160,7 @@ fn load(args: &Args) -> Result<(Template, Fleet), String> {
         project_options = project_options.self_name(self_name);
     }
     let template = Template::with_options(zone, &project_options);
-    let (fleet, _warnings) = template.fleet(&[]).map_err(|e| format!("{file}: {e}"))?;
+    let (fleet, _warnings) = template.fleet(&[]).map_err(|e| e.to_string())?;
     Ok((template, fleet))
 }
 

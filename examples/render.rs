@@ -37,7 +37,10 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            // An empty message: the errors were printed already, one line each.
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
             ExitCode::from(1)
         }
     }
@@ -97,15 +100,14 @@ fn run() -> Result<(), String> {
         options = options.origin(name(origin, "--origin")?);
     }
     let zone = parse(&text, &options).map_err(|e| e.to_string())?;
+    // Each problem on a line of its own, `error: FILE:LINE:COL: ...`, the errors last.
     let mut problems = zone.validate();
-    problems.sort_by_key(|p| p.severity() != Severity::Error);
+    problems.sort_by_key(|p| p.severity() == Severity::Error);
     for problem in &problems {
-        eprintln!("{file}: {problem}");
+        eprintln!("{}: {problem}", problem.severity());
     }
     if problems.iter().any(|p| p.severity() == Severity::Error) {
-        return Err(format!(
-            "{file}: the template breaks rules servers enforce (above)"
-        ));
+        return Err(String::new());
     }
     let mut project_options = ProjectOptions::new();
     for self_name in &args.self_names {
@@ -118,7 +120,16 @@ fn run() -> Result<(), String> {
         project_options = project_options.self_name(self_name);
     }
     let template = Template::with_options(zone, &project_options);
-    let (fleet, warnings) = template.fleet(&[]).map_err(|e| format!("{file}: {e}"))?;
+    let (fleet, warnings) = template.fleet(&[]).map_err(|error| {
+        // One line each, `error: FILE:LINE:COL: ...`.
+        for (problem, location) in error.located() {
+            match location {
+                Some(location) => eprintln!("error: {location}: {problem}"),
+                None => eprintln!("error: {file}: {problem}"),
+            }
+        }
+        String::new()
+    })?;
     for warning in &warnings {
         eprintln!("warning: {file}: {warning}");
     }

@@ -172,10 +172,18 @@ fn load(args: &Args) -> Result<Served, String> {
         .iter()
         .filter(|p| p.severity() == Severity::Warning)
     {
-        eprintln!("warning: {}: {problem}", args.zonefile);
+        eprintln!("warning: {problem}");
     }
-    if let Some(problem) = problems.iter().find(|p| p.severity() == Severity::Error) {
-        return Err(format!("{}: {problem}", args.zonefile));
+    // Every error on a line of its own: the last is the message this returns.
+    let errors: Vec<_> = problems
+        .iter()
+        .filter(|p| p.severity() == Severity::Error)
+        .collect();
+    if let Some((last, others)) = errors.split_last() {
+        for problem in others {
+            eprintln!("error: {problem}");
+        }
+        return Err(last.to_string());
     }
     let Some(key) = &args.host else {
         let table = AnswerTable::compile(&zone).map_err(|e| format!("{}: {e}", args.zonefile))?;
@@ -196,9 +204,7 @@ fn load(args: &Args) -> Result<Served, String> {
         project_options = project_options.self_name(name);
     }
     let template = Template::with_options(zone, &project_options);
-    let (fleet, warnings) = template
-        .fleet(&[])
-        .map_err(|e| format!("{}: {e}", args.zonefile))?;
+    let (fleet, warnings) = template.fleet(&[]).map_err(|e| e.to_string())?;
     for warning in warnings {
         eprintln!("warning: {}: {warning}", args.zonefile);
     }

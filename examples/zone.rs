@@ -71,7 +71,7 @@ fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let zone = parse(&text, &options)?;
     let problems = zone.validate();
     for problem in &problems {
-        eprintln!("{problem}");
+        eprintln!("{}: {problem}", problem.severity());
     }
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     write(&zone, &mut out)?;

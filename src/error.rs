@@ -21,6 +21,42 @@ impl fmt::Display for Position {
     }
 }
 
+/// Where in zone text a record was read: the file (as the caller named it, the
+/// `$INCLUDE` path, or `<input>`) and, for a problem that concerns a record, its line and
+/// column.
+///
+/// Displays as `FILE:LINE:COLUMN`, or `FILE` where there is no place in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    file: Arc<str>,
+    position: Option<Position>,
+}
+
+impl Location {
+    pub(crate) fn new(file: Arc<str>, position: Option<Position>) -> Self {
+        Self { file, position }
+    }
+
+    /// The file.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The line and column, if the location is a place in the file.
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(Position { line, column }) => write!(f, "{}:{line}:{column}", self.file),
+            None => f.write_str(&self.file),
+        }
+    }
+}
+
 /// Zone text that could not be parsed: the file, the place in it and what was wrong.
 ///
 /// Displays as `FILE:LINE:COLUMN: what was found, what was expected`; text parsed
@@ -244,7 +280,7 @@ pub(crate) fn quote(bytes: &[u8]) -> String {
     }
 }
 
-/// How serious a [`Problem`] is.
+/// How serious a [`Problem`] is. Displays as `error` or `warning`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The zone loads, but something is probably wrong; mainstream servers warn.
@@ -253,12 +289,30 @@ pub enum Severity {
     Error,
 }
 
-/// One rule a zone breaks, naming the owner and record type concerned.
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        })
+    }
+}
+
+/// One rule a zone breaks, naming the owner and record type concerned and, for a zone
+/// read from text, where: the record it is about and, where a rule concerns two records
+/// (two SOAs, a CNAME beside other data), the other one.
+///
+/// Displays as `FILE:LINE:COLUMN: OWNER TYPE: what is wrong; the first is at
+/// FILE:LINE:COLUMN`; without a location (a zone built in code) as `OWNER TYPE: what is
+/// wrong`. Programs print it after its [`severity`](Self::severity): `error: ...` or
+/// `warning: ...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub(crate) owner: Name,
     pub(crate) record_type: RecordType,
     pub(crate) kind: ProblemKind,
+    pub(crate) location: Option<Location>,
+    pub(crate) related: Option<Location>,
 }
 
 impl Problem {
@@ -281,19 +335,32 @@ impl Problem {
     pub fn severity(&self) -> Severity {
         self.kind.severity()
     }
+
+    /// Where the record the problem is about was read (for a problem that concerns no
+    /// record, such as a missing SOA, the file alone); `None` for a zone built in code.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// Where the other record a rule concerns was read: the first SOA, CNAME or DNAME
+    /// where there are two, the other data beside a CNAME, the first record of an RRset
+    /// whose TTLs differ, the record a duplicate repeats, the delegation or DNAME that
+    /// occludes data.
+    pub fn related(&self) -> Option<&Location> {
+        self.related.as_ref()
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(
-            f,
-            "{severity}: {} {}: {}",
-            self.owner, self.record_type, self.kind
-        )
+        if let Some(location) = &self.location {
+            write!(f, "{location}: ")?;
+        }
+        write!(f, "{} {}: {}", self.owner, self.record_type, self.kind)?;
+        if let Some(related) = &self.related {
+            write!(f, "; {} at {related}", self.kind.related_phrase())?;
+        }
+        Ok(())
     }
 }
 
@@ -375,6 +442,17 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// What [`Problem::related`] is, in words, as the subject of "is at ...".
+    fn related_phrase(&self) -> String {
+        match self {
+            Self::CnameAndOtherData { other } => format!("the {other} records are"),
+            Self::Duplicate { .. } => "the record kept is".into(),
+            Self::BelowZoneCut { .. } => "the delegation is".into(),
+            Self::BelowDname { .. } => "the DNAME is".into(),
+            _ => "the first is".into(),
+        }
+    }
+
     /// Whether servers refuse the zone ([`Severity::Error`]) or only warn.
     pub fn severity(&self) -> Severity {
         match self {
@@ -389,7 +467,11 @@ impl ProblemKind {
 /// A zone that breaks rules servers enforce: every [`Problem`] of severity
 /// [`Severity::Error`] found, at once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} (and {} more problems)", problems.first().map_or_else(String::new, ToString::to_string), problems.len().saturating_sub(1))]
+#[error("{}{}", problems.first().map_or_else(String::new, ToString::to_string), match problems.len() {
+    0 | 1 => String::new(),
+    2 => " (and 1 more problem)".into(),
+    n => format!(" (and {} more problems)", n - 1),
+})]
 pub struct ZoneError {
     problems: Vec<Problem>,
 }

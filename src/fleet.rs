@@ -26,6 +26,7 @@ use hickory_proto::rr::{Name, RData, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use crate::error::Location;
 use crate::rdata;
 use crate::zone::Zone;
 
@@ -140,19 +141,69 @@ impl TryFrom<FleetForm> for Fleet {
     }
 }
 
-/// Why a fleet cannot be formed; every problem is listed, each naming its host.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+/// Why a fleet cannot be formed; every problem is listed, each naming its host and, for
+/// a template read from text, where the record it is about was read.
+///
+/// Displays each problem as `FILE:LINE:COLUMN: what is wrong` (without the place when
+/// it has none), separated by `; `.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FleetError {
     problems: Vec<FleetProblem>,
+    // Parallel to `problems`.
+    locations: Vec<Option<Location>>,
 }
 
 impl FleetError {
+    fn new(problems: Vec<FleetProblem>) -> Self {
+        let locations = vec![None; problems.len()];
+        Self {
+            problems,
+            locations,
+        }
+    }
+
+    /// Finds, in the template, where the record each problem is about was read.
+    fn located_in(mut self, zone: &Zone) -> Self {
+        self.locations = self
+            .problems
+            .iter()
+            .map(|problem| locate(zone, problem))
+            .collect();
+        self
+    }
+
     /// Every problem found.
     pub fn problems(&self) -> &[FleetProblem] {
         &self.problems
     }
+
+    /// Every problem found, with where the record it is about was read: the NS record
+    /// naming a host without addresses, the glue record giving a second host an address
+    /// the first has, the file alone for a template without apex NS. `None` for a zone
+    /// built in code and for hosts the caller gave.
+    pub fn located(&self) -> impl Iterator<Item = (&FleetProblem, Option<&Location>)> + '_ {
+        self.problems
+            .iter()
+            .zip(self.locations.iter().map(Option::as_ref))
+    }
 }
+
+impl fmt::Display for FleetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, (problem, location)) in self.located().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            if let Some(location) = location {
+                write!(f, "{location}: ")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FleetError {}
 
 /// One reason a fleet cannot be formed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -272,7 +323,7 @@ impl Fleet {
                 origin: None,
             })
         } else {
-            Err(FleetError { problems })
+            Err(FleetError::new(problems))
         }
     }
 
@@ -313,7 +364,7 @@ impl Fleet {
         }
         let Some(ns) = zone.rrset(zone.origin(), RecordType::NS) else {
             problems.push(FleetProblem::NoHosts);
-            return Err(FleetError { problems });
+            return Err(FleetError::new(problems).located_in(zone));
         };
         let mut hosts = Vec::with_capacity(ns.len());
         for (_, data) in ns.iter() {
@@ -344,11 +395,11 @@ impl Fleet {
             },
             Err(error) => {
                 problems.extend(error.problems);
-                return Err(FleetError { problems });
+                return Err(FleetError::new(problems).located_in(zone));
             }
         };
         if !problems.is_empty() {
-            return Err(FleetError { problems });
+            return Err(FleetError::new(problems));
         }
         let mut warnings = fleet.network_warnings();
         warnings.extend(fleet.family_warnings(zone, self_names));
@@ -439,6 +490,36 @@ impl Fleet {
             }
         }
         warnings
+    }
+}
+
+/// Where the record a fleet problem is about was read.
+fn locate(zone: &Zone, problem: &FleetProblem) -> Option<Location> {
+    let origin = zone.origin();
+    match problem {
+        FleetProblem::NoHosts => zone.file_location(),
+        FleetProblem::NoAddresses { host } => {
+            let ns = zone.rrset(origin, RecordType::NS)?;
+            let source = ns.entries().find_map(|(_, data, source)| {
+                let target = rdata::target(RecordType::NS, data)?;
+                (Name::from_bytes(target).ok()? == *host).then_some(source)
+            })?;
+            zone.location(source)
+        }
+        FleetProblem::SharedAddress {
+            address, second, ..
+        } => {
+            let (record_type, octets) = match address {
+                IpAddr::V4(v4) => (RecordType::A, v4.octets().to_vec()),
+                IpAddr::V6(v6) => (RecordType::AAAA, v6.octets().to_vec()),
+            };
+            let glue = zone.rrset(second, record_type)?;
+            let source = glue
+                .entries()
+                .find_map(|(_, data, source)| (data == octets.as_slice()).then_some(source))?;
+            zone.location(source)
+        }
+        _ => None,
     }
 }
 

@@ -15,7 +15,9 @@ pub mod wire;
 mod zone;
 
 pub use answer::{AnswerError, AnswerTable, CompileError, EDNS_PAYLOAD, MAX_CHAIN, Transport};
-pub use error::{ParseError, ParseErrorKind, Position, Problem, ProblemKind, Severity, ZoneError};
+pub use error::{
+    Location, ParseError, ParseErrorKind, Position, Problem, ProblemKind, Severity, ZoneError,
+};
 pub use fleet::{Fleet, FleetError, FleetProblem, FleetWarning, Host};
 pub use project::{Drift, DriftKind, ProjectOptions, Template, next_serial, project, serial_cmp};
 pub use zone::{PLACEHOLDER, RecordError, RecordRef, Rrset, Zone};

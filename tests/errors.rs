@@ -145,15 +145,16 @@ fn parse_rows(dir: &std::path::Path) -> Vec<Row> {
 fn problem_rows() -> Vec<Row> {
     let mut rows = Vec::new();
     let mut case = |text: &str| {
-        let zone: Zone = text.parse().expect(text);
+        let zone: Zone = parse(text, &ParseOptions::new().file_name("db.example")).expect(text);
         let problems = zone.validate();
         assert!(!problems.is_empty(), "{text}");
         for problem in problems {
+            // As the examples print it.
             row(
                 &mut rows,
                 variant(problem.kind()),
                 text,
-                problem.to_string(),
+                format!("{}: {problem}", problem.severity()),
             );
         }
     };
@@ -180,11 +181,18 @@ fn problem_rows() -> Vec<Row> {
 fn fleet_rows() -> Vec<Row> {
     let mut rows = Vec::new();
     let mut case = |text: &str| {
-        let zone = parse(text, &ParseOptions::new().template(true)).expect(text);
+        let options = ParseOptions::new().template(true).file_name("db.example");
+        let zone = parse(text, &options).expect(text);
         match Template::new(zone).fleet(&[]) {
             Err(error) => {
-                for problem in error.problems() {
-                    row(&mut rows, variant(problem), text, problem.to_string());
+                for (problem, location) in error.located() {
+                    let location = location.expect("a template from text locates its problems");
+                    row(
+                        &mut rows,
+                        variant(problem),
+                        text,
+                        format!("{location}: {problem}"),
+                    );
                 }
             }
             Ok((_, warnings)) => {
@@ -292,12 +300,12 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
         ),
         (
             "Validation (`Zone::validate`)",
-            "A `Problem`: severity, owner, type and message. `Zone::check` fails on errors.",
+            "A `Problem`, as the examples print it: severity, where the record was read (file, line, column; for a zone built in code, nothing), owner, type, message and, where a rule concerns two records, where the other was read. `Zone::check` fails on errors.",
             problem_rows,
         ),
         (
             "The fleet (`Template::fleet`, `Fleet::from_zone`)",
-            "A `FleetProblem` stops the fleet from forming; a `FleetWarning` is returned beside it.",
+            "A `FleetProblem` stops the fleet from forming (shown with where its record was read, from `FleetError::located`); a `FleetWarning` is returned beside it.",
             fleet_rows,
         ),
     ]);

@@ -28,7 +28,8 @@ use multiprimary::hickory_proto::rr::{Name, RData, Record, RecordType};
 use multiprimary::text::{Limits, ParseOptions, parse};
 use multiprimary::wire::{self, MAX_MESSAGE, WireError};
 use multiprimary::{
-    AnswerTable, CompileError, MAX_CHAIN, ParseError, ParseErrorKind, Position, Transport, Zone,
+    AnswerTable, CompileError, MAX_CHAIN, ParseError, ParseErrorKind, Position, ProblemKind,
+    Transport, Zone,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -466,15 +467,15 @@ other 60 TXT \"{i}\"
             assert_eq!(data, want, "{what}: not in canonical order");
             assert_eq!(*ttl, 60, "{what}: the first TTL given is not the one kept");
         }
-        let duplicates: Vec<String> = zone
+        let duplicates: Vec<(RecordType, ProblemKind)> = zone
             .validate()
             .iter()
             .filter(|p| p.owner().to_string() == "big.example.")
-            .map(|p| p.to_string())
+            .map(|p| (p.record_type(), p.kind().clone()))
             .collect();
         assert_eq!(
             duplicates,
-            ["warning: big.example. A: duplicate record ignored (10000 extra)"],
+            [(RecordType::A, ProblemKind::Duplicate { count: 10000 })],
             "{what}"
         );
     };

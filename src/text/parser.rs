@@ -13,7 +13,9 @@ use crate::rdata::{self, TypeWord};
 use crate::text::lexer::{Lexer, Token};
 use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
 use crate::text::{ParseOptions, codec};
-use crate::zone::{Key, Node, PLACEHOLDER, Pushed, Zone, canonical_key, data_fits};
+use crate::zone::{
+    Duplicated, Key, Node, PLACEHOLDER, Pushed, Source, Zone, canonical_key, data_fits,
+};
 
 /// The largest TTL RFC 2181 §8 allows.
 const MAX_TTL: u32 = 0x7fff_ffff;
@@ -63,9 +65,12 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         soa_owner: None,
         current: None,
         nodes: Vec::new(),
+        files: vec![file.clone().unwrap_or_else(|| Arc::from("<input>"))],
+        file_index: 0,
     };
     parser.parse_text(text, file, &mut state, 0)?;
     parser.flush();
+    let files = std::mem::take(&mut parser.files);
     let origin = state
         .zone_origin
         .as_deref()
@@ -73,6 +78,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
         .and_then(|wire| Name::from_bytes(wire).ok())
         .unwrap_or_else(Name::root);
     zone.set_origin(origin, state.class.unwrap_or(DNSClass::IN));
+    zone.set_files(files);
     Ok(zone)
 }
 
@@ -94,6 +100,10 @@ struct Parser<'p> {
     current: Option<Current>,
     // The nodes filled so far, added to the zone all at once at the end.
     nodes: Vec<(Key, Box<Node>)>,
+    // The files read (the first given, then each `$INCLUDE`d one), which records'
+    // sources index, and the index of the file being read.
+    files: Vec<Arc<str>>,
+    file_index: u32,
 }
 
 /// The node being filled, its key, and the owner generation it was made for.
@@ -171,7 +181,11 @@ impl Parser<'_> {
                     let saved_origin = std::mem::replace(&mut state.origin, include.origin);
                     let saved_owner = state.owner.take();
                     let saved_raw = std::mem::take(&mut state.owner_raw);
+                    let saved_index = self.file_index;
+                    self.file_index = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+                    self.files.push(Arc::clone(&include.file));
                     self.parse_text(&include.text, Some(include.file), state, depth + 1)?;
+                    self.file_index = saved_index;
                     state.origin = saved_origin;
                     state.owner = saved_owner;
                     state.owner_generation += 1;
@@ -615,10 +629,22 @@ impl Parser<'_> {
             }
         };
         let current = self.current.insert(current);
+        let at = tokens.first().map_or(end, |t| t.position);
+        let source = Some(Source {
+            file: self.file_index,
+            line: at.line,
+            column: at.column,
+        });
         // (The parser refuses TTLs above 2^31 - 1, so `ttl` needs no normalising.)
         // Records out of order in a large RRset are sorted once, by `Zone::settle`.
-        if current.node.push(record_type, ttl, &self.scratch) == Pushed::Duplicate {
-            self.zone.note_duplicate(owner, record_type);
+        if let Pushed::Duplicate(kept) = current.node.push(record_type, ttl, &self.scratch, source)
+        {
+            let first = Duplicated {
+                dropped: source,
+                kept,
+            };
+            self.zone
+                .note_duplicates(owner, record_type, 1, Some(first));
         }
         Ok(())
     }

@@ -25,12 +25,14 @@ mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
+use crate::error::Location;
 use crate::rdata;
-pub(crate) use rrset::Pushed;
+pub(crate) use rrset::{Duplicated, Pushed, Source};
 pub use rrset::{RecordRef, Rrset};
 use store::Store;
 pub(crate) use store::{Key, Node, canonical_key};
@@ -51,8 +53,18 @@ pub struct Zone {
     class: DNSClass,
     // Keyed by `canonical_key(owner)`, so that byte order is RFC 4034 §6.1 order.
     nodes: Store,
-    duplicates: BTreeMap<(Name, RecordType), usize>,
+    duplicates: BTreeMap<(Name, RecordType), Duplicates>,
     len: usize,
+    // The files the zone was read from, which records' sources index (the first is the
+    // file given to the parser); empty for a zone built in code.
+    files: Arc<[Arc<str>]>,
+}
+
+/// The duplicates dropped at one owner and type: how many, and where the first was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Duplicates {
+    pub(crate) count: usize,
+    pub(crate) first: Option<Duplicated>,
 }
 
 /// Why a record could not be inserted into a zone.
@@ -108,7 +120,53 @@ impl Zone {
             nodes: Store::default(),
             duplicates: BTreeMap::new(),
             len: 0,
+            files: Arc::new([]),
         }
+    }
+
+    /// Names the files that records' sources index, for a zone read from text.
+    pub(crate) fn set_files(&mut self, files: Vec<Arc<str>>) {
+        self.files = files.into();
+    }
+
+    /// Where a record was read, for a zone read from text.
+    pub(crate) fn location(&self, source: Option<Source>) -> Option<Location> {
+        let source = source?;
+        let file = self.files.get(source.file as usize)?;
+        Some(Location::new(
+            Arc::clone(file),
+            Some(crate::Position {
+                line: source.line,
+                column: source.column,
+            }),
+        ))
+    }
+
+    /// The file a zone was read from, without a place in it (for problems that concern
+    /// no record, such as a missing SOA).
+    pub(crate) fn file_location(&self) -> Option<Location> {
+        self.files
+            .first()
+            .map(|file| Location::new(Arc::clone(file), None))
+    }
+
+    /// Where the first record (in the order they were read) of the RRset of `name` and
+    /// `record_type` was read: a file, line and column, for a zone read from text.
+    /// `None` for a zone built in code, a record added in code, or no such RRset.
+    ///
+    /// ```
+    /// use multiprimary::Zone;
+    /// use multiprimary::hickory_proto::rr::{Name, RecordType};
+    /// use multiprimary::text::{parse, ParseOptions};
+    ///
+    /// let text = "$ORIGIN example.com.\n$TTL 60\n@ SOA ns hostmaster 1 60 60 60 60\n@ NS ns\nns A 192.0.2.1\n";
+    /// let zone = parse(text, &ParseOptions::new().file_name("db.example")).unwrap();
+    /// let ns = Name::from_ascii("ns.example.com.").unwrap();
+    /// let location = zone.location_of(&ns, RecordType::A).unwrap();
+    /// assert_eq!(location.to_string(), "db.example:5:1");
+    /// ```
+    pub fn location_of(&self, name: &Name, record_type: RecordType) -> Option<Location> {
+        self.location(self.rrset(name, record_type)?.source())
     }
 
     /// Sets origin and class after parsing, when both are known.
@@ -266,21 +324,33 @@ impl Zone {
             self.len += 1;
             true
         } else {
-            self.note_duplicate(owner, record_type);
+            self.note_duplicates(owner, record_type, 1, None);
             false
         }
     }
 
-    /// Counts a duplicate record dropped at `owner` and `record_type`.
-    pub(crate) fn note_duplicate(&mut self, owner: &Name, record_type: RecordType) {
-        self.note_duplicates(owner, record_type, 1);
-    }
-
-    fn note_duplicates(&mut self, owner: &Name, record_type: RecordType, count: usize) {
-        *self
+    /// Counts `count` duplicate records dropped at `owner` and `record_type`, the first
+    /// of them (if known) read where `first` says.
+    pub(crate) fn note_duplicates(
+        &mut self,
+        owner: &Name,
+        record_type: RecordType,
+        count: usize,
+        first: Option<Duplicated>,
+    ) {
+        let entry = self
             .duplicates
             .entry((owner.clone(), record_type))
-            .or_default() += count;
+            .or_default();
+        entry.count += count;
+        // Keep the earliest duplicate read.
+        if let Some(first) = first
+            && entry.first.is_none_or(|known| {
+                known.dropped.is_none() || first.dropped.is_some() && first.dropped < known.dropped
+            })
+        {
+            entry.first = Some(first);
+        }
     }
 
     /// Adds a record for a loader (`text::parse`, `wire::decode_axfr`), which must call
@@ -299,13 +369,13 @@ impl Zone {
         let node = self
             .nodes
             .get_or_insert(canonical_key(owner), || Node::new(owner.clone()));
-        match node.push(record_type, ttl, data) {
+        match node.push(record_type, ttl, data, None) {
             Pushed::Added => self.len += 1,
             Pushed::Unsorted => {
                 self.len += 1;
                 unsettled.push(canonical_key(owner));
             }
-            Pushed::Duplicate => self.note_duplicate(owner, record_type),
+            Pushed::Duplicate(_) => self.note_duplicates(owner, record_type, 1, None),
         }
     }
 
@@ -331,9 +401,15 @@ impl Zone {
                 return false;
             }
             for rrset in &later.rrsets {
-                for (ttl, data) in rrset.iter() {
-                    if kept.push(rrset.record_type, ttl, data) == Pushed::Duplicate {
-                        duplicates.push((kept.name.clone(), rrset.record_type));
+                for (ttl, data, source) in rrset.entries() {
+                    if let Pushed::Duplicate(kept_source) =
+                        kept.push(rrset.record_type, ttl, data, source)
+                    {
+                        let first = Duplicated {
+                            dropped: source,
+                            kept: kept_source,
+                        };
+                        duplicates.push((kept.name.clone(), rrset.record_type, first));
                     }
                 }
             }
@@ -346,8 +422,8 @@ impl Zone {
                 .map(|(key, _)| key.as_slice().to_vec()),
         );
         self.len = records - duplicates.len();
-        for (name, record_type) in duplicates {
-            self.note_duplicate(&name, record_type);
+        for (name, record_type, first) in duplicates {
+            self.note_duplicates(&name, record_type, 1, Some(first));
         }
         self.nodes = Store::from_sorted(nodes);
     }
@@ -359,12 +435,14 @@ impl Zone {
         for key in unsettled {
             if let Some(node) = self.nodes.get_mut(&key) {
                 let name = node.name.clone();
-                node.settle(|record_type, count| dropped.push((name.clone(), record_type, count)));
+                node.settle(|record_type, count, first| {
+                    dropped.push((name.clone(), record_type, count, first));
+                });
             }
         }
-        for (name, record_type, count) in dropped {
+        for (name, record_type, count, first) in dropped {
             self.len -= count;
-            self.note_duplicates(&name, record_type, count);
+            self.note_duplicates(&name, record_type, count, first);
         }
     }
 

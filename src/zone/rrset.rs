@@ -17,7 +17,10 @@ use crate::rdata;
 #[derive(Clone)]
 pub struct Rrset {
     pub(super) record_type: RecordType,
-    // Entries back to back: TTL (4 octets), data length (2 octets), data.
+    // Whether each entry carries the [`Source`] it was read from (zones from text).
+    sourced: bool,
+    // Entries back to back: TTL (4 octets), data length (2 octets), the source (12
+    // octets, only when `sourced`; zeros for a record that has none), data.
     pub(super) entries: Vec<u8>,
     pub(super) len: u32,
     // Where the last entry starts: a record that sorts after it is appended at once, so an
@@ -26,6 +29,58 @@ pub struct Rrset {
     // False while a loader has appended records out of order (`push`), until `settle`
     // sorts them: only ever false inside `text::parse` and `wire::decode_axfr`.
     pub(super) sorted: bool,
+}
+
+/// Where a record was read: the index of its file in the zone's file names, and its
+/// line and column there. Line 0 means the record has no source (it was added in code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) struct Source {
+    pub(crate) file: u32,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+}
+
+impl Source {
+    /// The size of a source inside an entry.
+    const SIZE: usize = 12;
+
+    fn to_bytes(self) -> [u8; Self::SIZE] {
+        let mut bytes = [0u8; Self::SIZE];
+        for (slot, value) in bytes
+            .chunks_exact_mut(4)
+            .zip([self.file, self.line, self.column])
+        {
+            slot.copy_from_slice(&value.to_be_bytes());
+        }
+        bytes
+    }
+
+    /// The source in `bytes`, `None` for zeros (no source).
+    fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let word = |at: usize| {
+            bytes
+                .get(at..at + 4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map_or(0, u32::from_be_bytes)
+        };
+        let source = Self {
+            file: word(0),
+            line: word(4),
+            column: word(8),
+        };
+        (source.line != 0).then_some(source)
+    }
+}
+
+/// A record's TTL and where the record was read.
+pub(super) type SourcedTtl = (u32, Option<Source>);
+
+/// A duplicate record dropped by a loader: where it was read, and where the record
+/// with the same data that was kept was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Duplicated {
+    pub(crate) dropped: Option<Source>,
+    pub(crate) kept: Option<Source>,
 }
 
 /// Below this many records, a loader searches each record into place; from it on, it
@@ -37,8 +92,9 @@ const SMALL: u32 = 16;
 pub(crate) enum Pushed {
     /// Added (in place, or appended to an RRset already unsorted).
     Added,
-    /// Dropped: the RRset holds a record with the same canonical data.
-    Duplicate,
+    /// Dropped: the RRset holds a record with the same canonical data (read from this
+    /// source, if it has one).
+    Duplicate(Option<Source>),
     /// Appended out of order: the RRset, sorted until now, needs `settle`.
     Unsorted,
 }
@@ -76,13 +132,35 @@ impl Rrset {
 
     /// The records as `(TTL, wire data)`, in canonical order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &[u8])> + '_ {
+        self.entries().map(|(ttl, data, _)| (ttl, data))
+    }
+
+    /// The records as `(TTL, wire data, source)`, in canonical order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u32, &[u8], Option<Source>)> + '_ {
         let mut rest = self.entries.as_slice();
+        let extra = self.header() - 6;
         std::iter::from_fn(move || {
             let (&[t0, t1, t2, t3, l0, l1], tail) = rest.split_first_chunk::<6>()?;
+            let (source, tail) = tail.split_at_checked(extra)?;
             let (data, tail) = tail.split_at_checked(usize::from(u16::from_be_bytes([l0, l1])))?;
             rest = tail;
-            Some((u32::from_be_bytes([t0, t1, t2, t3]), data))
+            let source = if extra == 0 {
+                None
+            } else {
+                Source::from_bytes(source)
+            };
+            Some((u32::from_be_bytes([t0, t1, t2, t3]), data, source))
         })
+    }
+
+    /// The octets before an entry's data: TTL, length and, when sourced, the source.
+    fn header(&self) -> usize {
+        if self.sourced { 6 + Source::SIZE } else { 6 }
+    }
+
+    /// The earliest source of the records (in file order), if any has one.
+    pub(crate) fn source(&self) -> Option<Source> {
+        self.entries().filter_map(|(_, _, source)| source).min()
     }
 
     /// The records as [`RecordRef`]s with the given owner and class.
@@ -108,28 +186,53 @@ impl Rrset {
             .map(move |(_, data)| decode_rdata(record_type, data))
     }
 
-    /// A TTL that differs from the first record's, if any: `(first, other)`.
-    pub(super) fn ttl_conflict(&self) -> Option<(u32, u32)> {
+    /// The records in the order they were read (canonical order among records without
+    /// a source, which come first).
+    pub(crate) fn in_file_order(&self) -> Vec<(u32, &[u8], Option<Source>)> {
+        let mut entries: Vec<_> = self.entries().collect();
+        entries.sort_by_key(|(_, _, source)| *source);
+        entries
+    }
+
+    /// A TTL that differs from the first record's, if any: `(first, other)` with the
+    /// sources of both records (the first read, and the first read with another TTL).
+    pub(super) fn ttl_conflict(&self) -> Option<(SourcedTtl, SourcedTtl)> {
         let first = self.ttl();
-        self.iter()
-            .map(|(ttl, _)| ttl)
-            .find(|&t| t != first)
-            .map(|other| (first, other))
+        self.iter().find(|&(t, _)| t != first)?;
+        let records = self.in_file_order();
+        let (first, _, first_source) = *records.first()?;
+        records
+            .iter()
+            .find(|(ttl, _, _)| *ttl != first)
+            .map(|&(other, _, other_source)| ((first, first_source), (other, other_source)))
     }
 
     /// Inserts a record in canonical order; `false` if its canonical data is present.
     pub(super) fn insert(&mut self, ttl: u32, data: &[u8]) -> bool {
+        self.place(ttl, data, None).is_ok()
+    }
+
+    /// Inserts a record read from `source` in canonical order; if its canonical data is
+    /// present, gives back the source of the record that holds it.
+    fn place(
+        &mut self,
+        ttl: u32,
+        data: &[u8],
+        source: Option<Source>,
+    ) -> Result<(), Option<Source>> {
+        self.allow_source(source);
         let mut scratch = (Vec::new(), Vec::new());
         if self.len == 0 || self.sorts_after_last(data, &mut scratch) {
-            self.append(ttl, data);
-            return true;
+            self.append(ttl, data, source);
+            return Ok(());
         }
         let mut position = None;
         let mut offset = 0;
-        for (_, existing) in self.iter() {
+        let header = self.header();
+        for (_, existing, existing_source) in self.entries() {
             match compare_canonical(self.record_type, existing, data, &mut scratch) {
-                Ordering::Less => offset += 6 + existing.len(),
-                Ordering::Equal => return false,
+                Ordering::Less => offset += header + existing.len(),
+                Ordering::Equal => return Err(existing_source),
                 Ordering::Greater => {
                     position = Some(offset);
                     break;
@@ -137,26 +240,47 @@ impl Rrset {
             }
         }
         let Some(position) = position else {
-            self.append(ttl, data);
-            return true;
+            self.append(ttl, data, source);
+            return Ok(());
         };
-        let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
-        let entry = ttl
-            .to_be_bytes()
-            .into_iter()
-            .chain(length.to_be_bytes())
-            .chain(data.iter().copied());
+        let mut entry = Vec::with_capacity(header + data.len());
+        write_entry(&mut entry, self.sourced, ttl, data, source);
         self.entries.splice(position..position, entry);
         // The last entry moved up by the one put before it.
-        self.last += u32::try_from(6 + data.len()).unwrap_or(0);
+        self.last += u32::try_from(header + data.len()).unwrap_or(0);
         self.len += 1;
-        true
+        Ok(())
+    }
+
+    /// Makes room for sources in each entry when a record with one arrives: an RRset
+    /// that holds none yet starts carrying them (records without one get zeros).
+    fn allow_source(&mut self, source: Option<Source>) {
+        if source.is_none() || self.sourced {
+            return;
+        }
+        let old = std::mem::take(&mut self.entries);
+        let records: Vec<(u32, &[u8])> = {
+            let mut rest = old.as_slice();
+            std::iter::from_fn(|| {
+                let (&[t0, t1, t2, t3, l0, l1], tail) = rest.split_first_chunk::<6>()?;
+                let (data, tail) =
+                    tail.split_at_checked(usize::from(u16::from_be_bytes([l0, l1])))?;
+                rest = tail;
+                Some((u32::from_be_bytes([t0, t1, t2, t3]), data))
+            })
+            .collect()
+        };
+        self.sourced = true;
+        self.len = 0;
+        for (ttl, data) in records {
+            self.append(ttl, data, None);
+        }
     }
 
     /// Whether `data` sorts after the last record (the RRset is not empty).
     fn sorts_after_last(&self, data: &[u8], scratch: &mut (Vec<u8>, Vec<u8>)) -> bool {
         self.entries
-            .get(self.last as usize + 6..)
+            .get(self.last as usize + self.header()..)
             .is_some_and(|last| {
                 compare_canonical(self.record_type, last, data, scratch) == Ordering::Less
             })
@@ -166,6 +290,7 @@ impl Rrset {
     pub(super) fn new(record_type: RecordType) -> Self {
         Self {
             record_type,
+            sourced: false,
             entries: Vec::new(),
             len: 0,
             last: 0,
@@ -179,53 +304,53 @@ impl Rrset {
     /// into a larger one it is appended and the RRset marked unsorted, to be sorted once
     /// by `settle`. So no record costs more than [`SMALL`] comparisons, where `insert`
     /// alone would make a large RRset given in reverse order cost quadratic time.
-    pub(super) fn push(&mut self, ttl: u32, data: &[u8]) -> Pushed {
+    pub(super) fn push(&mut self, ttl: u32, data: &[u8], source: Option<Source>) -> Pushed {
+        self.allow_source(source);
         if !self.sorted {
-            self.append(ttl, data);
+            self.append(ttl, data, source);
             Pushed::Added
         } else if self.len < SMALL {
-            if self.insert(ttl, data) {
-                Pushed::Added
-            } else {
-                Pushed::Duplicate
+            match self.place(ttl, data, source) {
+                Ok(()) => Pushed::Added,
+                Err(kept) => Pushed::Duplicate(kept),
             }
         } else if self.sorts_after_last(data, &mut (Vec::new(), Vec::new())) {
-            self.append(ttl, data);
+            self.append(ttl, data, source);
             Pushed::Added
         } else {
-            self.append(ttl, data);
+            self.append(ttl, data, source);
             self.sorted = false;
             Pushed::Unsorted
         }
     }
 
     /// Appends a record at the end, in order or not.
-    fn append(&mut self, ttl: u32, data: &[u8]) {
+    fn append(&mut self, ttl: u32, data: &[u8], source: Option<Source>) {
         self.last = u32::try_from(self.entries.len()).unwrap_or(0);
-        let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
-        // One reservation for the whole entry: most RRsets hold one record, and three
-        // growing appends would leave each with more capacity than it uses.
-        self.entries.reserve(6 + data.len());
-        self.entries.extend_from_slice(&ttl.to_be_bytes());
-        self.entries.extend_from_slice(&length.to_be_bytes());
-        self.entries.extend_from_slice(data);
+        // One reservation for the whole entry: most RRsets hold one record, and growing
+        // appends would leave each with more capacity than it uses.
+        self.entries.reserve(self.header() + data.len());
+        write_entry(&mut self.entries, self.sourced, ttl, data, source);
         self.len += 1;
     }
 
     /// Sorts records appended by [`push`](Self::push) into canonical order and drops
     /// duplicates (by canonical data; the first pushed is kept, TTL included), in
-    /// O(n log n). Returns how many were dropped.
-    pub(super) fn settle(&mut self) -> usize {
+    /// O(n log n). Returns how many were dropped and, for the first of them, its source
+    /// and that of the record kept.
+    pub(super) fn settle(&mut self) -> (usize, Option<Duplicated>) {
         if self.sorted {
-            return 0;
+            return (0, None);
         }
-        // Each entry's range in `entries` and its canonical form's range in `forms`.
+        // Each entry's range in `entries`, its canonical form's range in `forms`, and
+        // its source.
         let mut forms = Vec::new();
         let mut scratch = Vec::new();
         let mut order = Vec::with_capacity(self.len as usize);
         let mut at = 0;
+        let header = self.header();
         let canonical = matches!(rdata::schema(u16::from(self.record_type)), Some((_, true)));
-        for (_, data) in self.iter() {
+        for (_, data, source) in self.entries() {
             let form_start = forms.len();
             if canonical {
                 rdata::canonical(self.record_type, data, &mut scratch);
@@ -233,16 +358,30 @@ impl Rrset {
             } else {
                 forms.extend_from_slice(data);
             }
-            order.push((at..at + 6 + data.len(), form_start..forms.len()));
-            at += 6 + data.len();
+            order.push((
+                at..at + header + data.len(),
+                form_start..forms.len(),
+                source,
+            ));
+            at += header + data.len();
         }
         let form = |range: &std::ops::Range<usize>| forms.get(range.clone()).unwrap_or(&[]);
         // Stable: of records with equal forms, the first pushed stays first and is kept.
-        order.sort_by(|(_, a), (_, b)| form(a).cmp(form(b)));
-        order.dedup_by(|(_, later), (_, kept)| form(later) == form(kept));
+        order.sort_by(|(_, a, _), (_, b, _)| form(a).cmp(form(b)));
+        let mut first = None;
+        order.dedup_by(|(_, later, dropped), (_, kept, kept_source)| {
+            let same = form(later) == form(kept);
+            if same && first.is_none() {
+                first = Some(Duplicated {
+                    dropped: *dropped,
+                    kept: *kept_source,
+                });
+            }
+            same
+        });
         let mut entries = Vec::with_capacity(self.entries.len());
         let mut last = 0;
-        for (entry, _) in &order {
+        for (entry, _, _) in &order {
             last = entries.len();
             entries.extend_from_slice(self.entries.get(entry.clone()).unwrap_or(&[]));
         }
@@ -252,7 +391,7 @@ impl Rrset {
         self.len = kept;
         self.last = u32::try_from(last).unwrap_or(0);
         self.sorted = true;
-        dropped
+        (dropped, first)
     }
 
     /// Removes the record with the same canonical data; whether it was there.
@@ -260,13 +399,14 @@ impl Rrset {
         let mut offset = 0;
         let mut scratch = (Vec::new(), Vec::new());
         let mut found = None;
+        let header = self.header();
         for (_, existing) in self.iter() {
             if compare_canonical(self.record_type, existing, data, &mut scratch) == Ordering::Equal
             {
-                found = Some(offset..offset + 6 + existing.len());
+                found = Some(offset..offset + header + existing.len());
                 break;
             }
-            offset += 6 + existing.len();
+            offset += header + existing.len();
         }
         let Some(range) = found else {
             return false;
@@ -278,7 +418,7 @@ impl Rrset {
         let mut at = 0u32;
         for (_, data) in self.iter() {
             last = at;
-            at += 6 + u32::try_from(data.len()).unwrap_or(0);
+            at += u32::try_from(header + data.len()).unwrap_or(0);
         }
         self.last = last;
         true
@@ -308,6 +448,17 @@ impl fmt::Debug for Rrset {
             .field("records", &self.iter().collect::<Vec<_>>())
             .finish()
     }
+}
+
+/// Writes one entry, as [`Rrset`] holds it, to `out`.
+fn write_entry(out: &mut Vec<u8>, sourced: bool, ttl: u32, data: &[u8], source: Option<Source>) {
+    let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&ttl.to_be_bytes());
+    out.extend_from_slice(&length.to_be_bytes());
+    if sourced {
+        out.extend_from_slice(&source.unwrap_or_default().to_bytes());
+    }
+    out.extend_from_slice(data);
 }
 
 /// Orders two records' data by their canonical forms (RFC 4034 §6.3).

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use hickory_proto::rr::{Name, RecordType};
 
 use super::Rrset;
-use super::rrset::Pushed;
+use super::rrset::{Duplicated, Pushed, Source};
 
 /// One owner name: its spelling as first inserted, and its RRsets by type code.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,9 +55,17 @@ impl Node {
 
     /// Adds a record for a loader (see [`Rrset::push`]); [`Pushed::Unsorted`] means that
     /// the node needs [`settle`](Self::settle).
-    pub(crate) fn push(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> Pushed {
+    pub(crate) fn push(
+        &mut self,
+        record_type: RecordType,
+        ttl: u32,
+        data: &[u8],
+        source: Option<Source>,
+    ) -> Pushed {
         self.rrset_mut(record_type)
-            .map_or(Pushed::Duplicate, |rrset| rrset.push(ttl, data))
+            .map_or(Pushed::Duplicate(None), |rrset| {
+                rrset.push(ttl, data, source)
+            })
     }
 
     /// Whether a loader left an RRset of this node unsorted.
@@ -65,13 +73,16 @@ impl Node {
         self.rrsets.iter().all(|rrset| rrset.sorted)
     }
 
-    /// Sorts what loaders pushed out of order; calls `dropped` with each type and the
-    /// number of duplicates dropped from its RRset.
-    pub(crate) fn settle(&mut self, mut dropped: impl FnMut(RecordType, usize)) {
+    /// Sorts what loaders pushed out of order; calls `dropped` with each type, the
+    /// number of duplicates dropped from its RRset and the sources of the first.
+    pub(crate) fn settle(
+        &mut self,
+        mut dropped: impl FnMut(RecordType, usize, Option<Duplicated>),
+    ) {
         for rrset in &mut self.rrsets {
-            let count = rrset.settle();
+            let (count, first) = rrset.settle();
             if count > 0 {
-                dropped(rrset.record_type, count);
+                dropped(rrset.record_type, count, first);
             }
         }
     }

@@ -3,8 +3,8 @@
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 
-use super::{Node, Rrset, Zone};
-use crate::error::{Problem, ProblemKind, Severity, ZoneError};
+use super::{Node, Rrset, Source, Zone};
+use crate::error::{Location, Problem, ProblemKind, Severity, ZoneError};
 use crate::rdata;
 
 impl Zone {
@@ -20,23 +20,52 @@ impl Zone {
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         let origin = &self.origin;
-        let mut push = |owner: &Name, record_type: RecordType, kind: ProblemKind| {
+        let mut push = |owner: &Name,
+                        record_type: RecordType,
+                        kind: ProblemKind,
+                        location: Option<Location>,
+                        related: Option<Location>| {
             problems.push(Problem {
                 owner: owner.clone(),
                 record_type,
                 kind,
+                location,
+                related,
             });
         };
-        match self.rrset(origin, RecordType::SOA).map(Rrset::len) {
-            None => push(origin, RecordType::SOA, ProblemKind::NoSoa),
-            Some(1) => {}
-            Some(count) => push(origin, RecordType::SOA, ProblemKind::MultipleSoa { count }),
+        match self.rrset(origin, RecordType::SOA) {
+            None => push(
+                origin,
+                RecordType::SOA,
+                ProblemKind::NoSoa,
+                self.file_location(),
+                None,
+            ),
+            Some(soa) if soa.len() == 1 => {}
+            Some(soa) => {
+                let (first, second) = self.first_two(soa);
+                push(
+                    origin,
+                    RecordType::SOA,
+                    ProblemKind::MultipleSoa { count: soa.len() },
+                    second,
+                    first,
+                );
+            }
         }
         if self.rrset(origin, RecordType::NS).is_none() {
-            push(origin, RecordType::NS, ProblemKind::NoApexNs);
+            push(
+                origin,
+                RecordType::NS,
+                ProblemKind::NoApexNs,
+                self.file_location(),
+                None,
+            );
         }
-        let mut cut: Option<&Name> = None;
-        let mut dname: Option<&Name> = None;
+        // The closest enclosing cut or DNAME: its owner, and where its NS or DNAME
+        // records were read.
+        let mut cut: Option<(&Name, Option<Source>)> = None;
+        let mut dname: Option<(&Name, Option<Source>)> = None;
         for Node { name, rrsets } in self.nodes.iter() {
             if !origin.zone_of(name) {
                 for rrset in rrsets {
@@ -46,122 +75,155 @@ impl Zone {
                         ProblemKind::OutsideOrigin {
                             origin: origin.clone(),
                         },
+                        self.location(rrset.source()),
+                        None,
                     );
                 }
                 continue;
             }
             // In canonical order a name's descendants follow it directly, so the closest
             // enclosing cut or DNAME is the last one seen that is still an ancestor.
-            if cut.is_some_and(|c| !c.zone_of(name)) {
+            if cut.is_some_and(|(c, _)| !c.zone_of(name)) {
                 cut = None;
             }
-            if dname.is_some_and(|d| !d.zone_of(name)) {
+            if dname.is_some_and(|(d, _)| !d.zone_of(name)) {
                 dname = None;
             }
-            let has = |t: RecordType| rrsets.iter().any(|r| r.record_type == t);
+            let find = |t: RecordType| rrsets.iter().find(|r| r.record_type == t);
             for rrset in rrsets {
                 let record_type = rrset.record_type;
+                let here = || self.location(rrset.source());
                 if record_type == RecordType::SOA && name != origin {
-                    push(name, record_type, ProblemKind::SoaNotAtApex);
+                    push(name, record_type, ProblemKind::SoaNotAtApex, here(), None);
                 }
-                if let Some(cut) = cut
+                if let Some((cut, at)) = cut
                     && !matches!(record_type, RecordType::A | RecordType::AAAA)
                 {
                     push(
                         name,
                         record_type,
                         ProblemKind::BelowZoneCut { cut: cut.clone() },
+                        here(),
+                        self.location(at),
                     );
                 }
-                if let Some(dname) = dname {
+                if let Some((dname, at)) = dname {
                     push(
                         name,
                         record_type,
                         ProblemKind::BelowDname {
                             dname: dname.clone(),
                         },
+                        here(),
+                        self.location(at),
                     );
                 }
                 // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2).
-                if let Some((first, other)) = rrset
+                if let Some(((first, first_at), (other, other_at))) = rrset
                     .ttl_conflict()
                     .filter(|_| record_type != RecordType::RRSIG)
                 {
-                    push(name, record_type, ProblemKind::TtlMismatch { first, other });
+                    push(
+                        name,
+                        record_type,
+                        ProblemKind::TtlMismatch { first, other },
+                        self.location(other_at),
+                        self.location(first_at),
+                    );
                 }
                 match record_type {
                     RecordType::CNAME => {
                         if rrset.len() > 1 {
+                            let (first, second) = self.first_two(rrset);
                             push(
                                 name,
                                 record_type,
                                 ProblemKind::MultipleCnames { count: rrset.len() },
+                                second,
+                                first,
                             );
                         }
-                        if let Some(other) = rrsets.iter().map(|r| r.record_type).find(|t| {
-                            !matches!(t, RecordType::CNAME | RecordType::RRSIG | RecordType::NSEC)
+                        if let Some(other) = rrsets.iter().find(|r| {
+                            !matches!(
+                                r.record_type,
+                                RecordType::CNAME | RecordType::RRSIG | RecordType::NSEC
+                            )
                         }) {
-                            push(name, record_type, ProblemKind::CnameAndOtherData { other });
+                            push(
+                                name,
+                                record_type,
+                                ProblemKind::CnameAndOtherData {
+                                    other: other.record_type,
+                                },
+                                here(),
+                                self.location(other.source()),
+                            );
                         }
                     }
                     RecordType::DNAME if rrset.len() > 1 => {
+                        let (first, second) = self.first_two(rrset);
                         push(
                             name,
                             record_type,
                             ProblemKind::MultipleDnames { count: rrset.len() },
+                            second,
+                            first,
                         );
                     }
                     RecordType::NS | RecordType::MX => {
-                        for (_, data) in rrset.iter() {
-                            self.check_target(name, record_type, data, &mut push);
+                        for (_, data, source) in rrset.entries() {
+                            if let Some(kind) = self.check_target(record_type, data) {
+                                push(name, record_type, kind, self.location(source), None);
+                            }
                         }
                     }
                     _ => {}
                 }
             }
-            if name != origin && cut.is_none() && has(RecordType::NS) {
-                cut = Some(name);
+            if name != origin && cut.is_none() {
+                cut = find(RecordType::NS).map(|ns| (name, ns.source()));
             }
-            if dname.is_none() && has(RecordType::DNAME) {
-                dname = Some(name);
+            if dname.is_none() {
+                dname = find(RecordType::DNAME).map(|d| (name, d.source()));
             }
         }
-        for ((name, record_type), count) in &self.duplicates {
-            push(name, *record_type, ProblemKind::Duplicate { count: *count });
+        for ((name, record_type), duplicates) in &self.duplicates {
+            let first = duplicates.first;
+            push(
+                name,
+                *record_type,
+                ProblemKind::Duplicate {
+                    count: duplicates.count,
+                },
+                self.location(first.and_then(|f| f.dropped)),
+                self.location(first.and_then(|f| f.kept)),
+            );
         }
         problems
     }
 
-    /// Reports an in-zone NS or MX target without address records.
-    fn check_target(
-        &self,
-        owner: &Name,
-        record_type: RecordType,
-        data: &[u8],
-        push: &mut impl FnMut(&Name, RecordType, ProblemKind),
-    ) {
-        let Some(wire) = rdata::target(record_type, data) else {
-            return;
-        };
-        let Ok(target) = Name::from_bytes(wire) else {
-            return;
-        };
+    /// Where the first and second records of `rrset` (in the order they were read)
+    /// were read.
+    fn first_two(&self, rrset: &Rrset) -> (Option<Location>, Option<Location>) {
+        let records = rrset.in_file_order();
+        let at = |index: usize| self.location(records.get(index).and_then(|r| r.2));
+        (at(0), at(1))
+    }
+
+    /// What is wrong with an in-zone NS or MX target, if anything: no address records.
+    fn check_target(&self, record_type: RecordType, data: &[u8]) -> Option<ProblemKind> {
+        let wire = rdata::target(record_type, data)?;
+        let target = Name::from_bytes(wire).ok()?;
         if !self.origin.zone_of(&target) || target.is_root() && !self.origin.is_root() {
-            return;
+            return None;
         }
         if record_type == RecordType::MX && self.is_occluded(&target) {
-            return;
+            return None;
         }
         let has_address = self
             .rrsets_at(&target)
             .any(|r| matches!(r.record_type, RecordType::A | RecordType::AAAA));
-        if !has_address {
-            push(
-                owner,
-                record_type,
-                ProblemKind::TargetWithoutAddress { target },
-            );
-        }
+        (!has_address).then_some(ProblemKind::TargetWithoutAddress { target })
     }
 
     /// Whether `name` is at or below a zone cut other than the apex.
