@@ -442,6 +442,23 @@ pub(crate) fn canonical(record_type: RecordType, data: &[u8], out: &mut Vec<u8>)
     }
 }
 
+/// Whether `at` begins a label of the uncompressed wire name `name` (so the suffix from
+/// there is a whole name).
+pub(crate) fn is_label_start(name: &[u8], at: usize) -> bool {
+    let mut offset = 0;
+    while offset < at {
+        offset += 1 + usize::from(name.get(offset).copied().unwrap_or(0));
+    }
+    offset == at
+}
+
+/// A lowercased copy of a wire name.
+pub(crate) fn lowercased(name: &[u8]) -> Vec<u8> {
+    let mut lower = name.to_vec();
+    lowercase_wire_name(&mut lower);
+    lower
+}
+
 /// Lowercases the ASCII letters of a wire name in place, leaving length octets alone.
 pub(crate) fn lowercase_wire_name(name: &mut [u8]) {
     let mut at = 0;

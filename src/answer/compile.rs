@@ -81,6 +81,27 @@ pub(crate) enum Target {
     Base(u16),
 }
 
+impl Target {
+    /// The kind and offset fields of a patch in the arena.
+    fn encode(self) -> (u16, u16) {
+        match self {
+            Self::Origin => (0, 0),
+            Self::Owner => (1, 0),
+            Self::Base(offset) => (2, offset),
+        }
+    }
+
+    /// The target of a patch's kind and offset fields (as [`encode`](Self::encode)
+    /// wrote them).
+    pub(crate) fn decode(kind: u16, offset: u16) -> Self {
+        match kind {
+            0 => Self::Origin,
+            1 => Self::Owner,
+            _ => Self::Base(offset),
+        }
+    }
+}
+
 /// A pointer to write at `at` (an offset inside its fragment).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Patch {
@@ -410,7 +431,7 @@ impl Builder {
         if compress
             && lower.len() >= self.origin.len()
             && lower.ends_with(&self.origin)
-            && is_label_boundary(&lower, lower.len() - self.origin.len())
+            && rdata::is_label_start(&lower, lower.len() - self.origin.len())
         {
             let prefix = wire
                 .get(..wire.len() - self.origin.len())
@@ -488,11 +509,7 @@ impl Builder {
         let list: Vec<Patch> = self.patches.drain(patches..).collect();
         let patch_start = self.bytes.len();
         for patch in &list {
-            let (tag, offset) = match patch.target {
-                Target::Origin => (0u16, 0u16),
-                Target::Owner => (1, 0),
-                Target::Base(offset) => (2, offset),
-            };
+            let (tag, offset) = patch.target.encode();
             self.bytes.extend_from_slice(&patch.at.to_be_bytes());
             self.bytes.extend_from_slice(&tag.to_be_bytes());
             self.bytes.extend_from_slice(&offset.to_be_bytes());
@@ -613,13 +630,4 @@ impl Builder {
         }
         Ok(entry)
     }
-}
-
-/// Whether `at` starts a label of `wire` (so the suffix from there is a whole name).
-fn is_label_boundary(wire: &[u8], at: usize) -> bool {
-    let mut offset = 0;
-    while offset < at {
-        offset += 1 + usize::from(wire.get(offset).copied().unwrap_or(0));
-    }
-    offset == at
 }

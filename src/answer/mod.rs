@@ -35,8 +35,9 @@ mod query;
 use hickory_proto::rr::{Name, RecordType};
 
 use crate::error::ZoneError;
+use crate::rdata;
 use crate::zone::Zone;
-use compile::{Fragment, Index, NONE, Node, RrsetEntry};
+use compile::{Fragment, Index, NONE, Node, RrsetEntry, Target};
 use query::{Edns, Parsed, Query};
 
 /// The UDP payload size this server offers in its OPT record (the 2020 DNS flag day's).
@@ -47,10 +48,38 @@ pub const MAX_CHAIN: usize = 8;
 
 const HEADER: usize = 12;
 const OPT_LEN: usize = 11;
+const TYPE_NS: u16 = 2;
 const TYPE_CNAME: u16 = 5;
 const TYPE_DNAME: u16 = 39;
 const TYPE_DS: u16 = 43;
+/// NXNAME (RFC 9824), a meta type: never asked for.
+const TYPE_NXNAME: u16 = 128;
+const TYPE_IXFR: u16 = 251;
+const TYPE_AXFR: u16 = 252;
+const TYPE_MAILB: u16 = 253;
+const TYPE_MAILA: u16 = 254;
 const TYPE_ANY: u16 = 255;
+
+/// The RCODEs this answer path sets (RFC 1035 §4.1.1, RFC 6672 §2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Rcode {
+    NoError = 0,
+    FormErr = 1,
+    NxDomain = 3,
+    NotImp = 4,
+    Refused = 5,
+    YxDomain = 6,
+}
+
+/// The sections of a response that records are counted in (RFC 1035 §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+enum Section {
+    Answer = 0,
+    Authority = 1,
+    Additional = 2,
+}
 
 /// How the query arrived: it decides the size limit and whether TC may be set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +186,7 @@ impl Response<'_> {
         fragment: Fragment,
         owner: u16,
         rrset: u16,
-        section: usize,
+        section: Section,
     ) -> bool {
         let start = fragment.start as usize;
         let len = fragment.len as usize;
@@ -186,10 +215,10 @@ impl Response<'_> {
                     .and_then(|b| b.try_into().ok())
                     .map_or(0, u16::from_be_bytes)
             };
-            let value = match field(2) {
-                0 => self.origin_pointer,
-                1 => owner,
-                _ => rrset.saturating_add(field(4)),
+            let value = match Target::decode(field(2), field(4)) {
+                Target::Origin => self.origin_pointer,
+                Target::Owner => owner,
+                Target::Base(offset) => rrset.saturating_add(offset),
             };
             let at = self.len + usize::from(field(0));
             match (value < 0x4000, self.out.get_mut(at..at + 2)) {
@@ -198,7 +227,7 @@ impl Response<'_> {
             }
         }
         self.len = end;
-        if let Some(count) = self.counts.get_mut(section) {
+        if let Some(count) = self.counts.get_mut(section as usize) {
             *count = count.saturating_add(fragment.records);
         }
         true
@@ -229,6 +258,51 @@ impl Current {
     fn name(&self) -> &[u8] {
         self.lower.get(..self.len).unwrap_or_default()
     }
+}
+
+/// One walk down a chain of CNAMEs and DNAMEs (see `AnswerTable::resolve_into`).
+struct Chain {
+    current: Current,
+    // The nodes answered at each step, to stop a CNAME loop.
+    visited: [u32; MAX_CHAIN + 1],
+    // Additional-section fragments to write after the answer, and where the RRset each
+    // belongs to was written.
+    additional: [Option<(Fragment, u16)>; MAX_CHAIN + 1],
+    pending: usize,
+    // Whether the additional section holds a referral's glue.
+    referral_glue: bool,
+    rcode: Rcode,
+    // A step did not fit: the walk goes on without writing, and the response is then
+    // truncated.
+    overflowed: bool,
+}
+
+impl Chain {
+    /// Keeps `fragment` (written after an RRset at `base`) for the additional section;
+    /// whether it was kept.
+    fn add(&mut self, fragment: Fragment, base: usize) -> bool {
+        if fragment.records == 0 {
+            return false;
+        }
+        match (self.additional.get_mut(self.pending), u16::try_from(base)) {
+            (Some(slot), Ok(base)) => {
+                *slot = Some((fragment, base));
+                self.pending += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Where a step of the chain leaves the walk.
+enum Step {
+    /// On to the next name.
+    Next,
+    /// The answer is complete.
+    Done,
+    /// The step did not fit the response: again, without writing.
+    Overflow,
 }
 
 impl AnswerTable {
@@ -262,8 +336,8 @@ impl AnswerTable {
             }
             Parsed::Drop => return Err(AnswerError::NotQuery),
             Parsed::Query(query) => (query, None),
-            Parsed::FormErr(query) => (query, Some(1u8)),
-            Parsed::NotImp(query) => (query, Some(4u8)),
+            Parsed::FormErr(query) => (query, Some(Rcode::FormErr)),
+            Parsed::NotImp(query) => (query, Some(Rcode::NotImp)),
         };
         let edns = query.edns;
         let opt = if edns.is_some() { OPT_LEN } else { 0 };
@@ -290,18 +364,18 @@ impl AnswerTable {
         response.bytes(query.question);
         let mut authoritative = false;
         let mut truncated = false;
+        // (BADVERS, for an EDNS version above 0, is in the OPT record's extended RCODE.)
         let rcode = match rcode {
             Some(rcode) => rcode,
-            None if edns.is_some_and(|e| e.version > 0) => 0,
+            None if edns.is_some_and(|e| e.version > 0) => Rcode::NoError,
             None => self.resolve_into(&query, &mut response, &mut authoritative, &mut truncated),
-        };
+        } as u8;
         response.limit = limit;
         let len = response.len;
         let counts = response.counts;
         let out = response.out;
-        let ar = counts[2]
-            .saturating_add(u16::from(edns.is_some()))
-            .to_be_bytes();
+        let [an, ns, ar] = counts;
+        let ar = ar.saturating_add(u16::from(edns.is_some())).to_be_bytes();
         // Header: ID, QR, opcode, AA, TC, RD; CD copied; RA and AD clear.
         let header = [
             query.id[0],
@@ -312,10 +386,10 @@ impl AnswerTable {
             (query.flags[1] & 0x10) | (rcode & 0x0F),
             0,
             u8::from(!query.question.is_empty()),
-            counts[0].to_be_bytes()[0],
-            counts[0].to_be_bytes()[1],
-            counts[1].to_be_bytes()[0],
-            counts[1].to_be_bytes()[1],
+            an.to_be_bytes()[0],
+            an.to_be_bytes()[1],
+            ns.to_be_bytes()[0],
+            ns.to_be_bytes()[1],
             ar[0],
             ar[1],
         ];
@@ -331,16 +405,19 @@ impl AnswerTable {
 
     /// Resolves the question into the answer, authority and additional sections; returns
     /// the RCODE.
+    ///
+    /// The chain is walked once, a step per name: a CNAME or DNAME leads to the next.
+    /// Should a step not fit the response, the walk goes on from that step without
+    /// writing, to find the RCODE the whole answer carries (a Name Error at the end of a
+    /// CNAME chain, RFC 6604; the YXDOMAIN of a DNAME substitution, RFC 6672 §2.2), and
+    /// the response is then truncated: sections empty, TC set, that RCODE kept.
     fn resolve_into(
         &self,
         query: &Query<'_>,
         response: &mut Response<'_>,
         authoritative: &mut bool,
         truncated: &mut bool,
-    ) -> u8 {
-        if query.edns.is_some_and(|e| e.version > 0) {
-            return 0;
-        }
+    ) -> Rcode {
         let mut current = Current {
             lower: [0; 255],
             len: query.name.len(),
@@ -348,213 +425,201 @@ impl AnswerTable {
         };
         if let Some(slot) = current.lower.get_mut(..query.name.len()) {
             slot.copy_from_slice(query.name);
-            lowercase_labels(slot);
+            rdata::lowercase_wire_name(slot);
         }
         if query.qclass != self.class || !self.in_zone(current.name()) {
-            return 5; // REFUSED
+            return Rcode::Refused;
         }
-        if matches!(query.qtype, 251 | 252) {
-            return 5; // IXFR and AXFR are the server's business, over TCP.
-        }
-        if matches!(query.qtype, 253 | 254) {
-            return 4; // MAILB, MAILA: NOTIMP.
-        }
-        if query.qtype == 128 {
-            return 1; // NXNAME is a meta type: FORMERR (RFC 9824 §3.5).
+        match query.qtype {
+            // Transfers are the server's business, over TCP.
+            TYPE_IXFR | TYPE_AXFR => return Rcode::Refused,
+            TYPE_MAILB | TYPE_MAILA => return Rcode::NotImp,
+            // A meta type (RFC 9824 §3.5).
+            TYPE_NXNAME => return Rcode::FormErr,
+            _ => {}
         }
         response.origin_pointer = (HEADER + query.name.len() - self.origin.len()) as u16;
         let answer_start = response.len;
-        let mut additional: [Option<(Fragment, u16)>; MAX_CHAIN + 1] = [None; MAX_CHAIN + 1];
-        let mut pending = 0usize;
-        let mut rcode = 0u8;
-        let mut referral_glue = false;
-        let mut visited = [NONE; MAX_CHAIN + 1];
-        for step in 0..=MAX_CHAIN {
-            let outcome = self.resolve(current.name(), query.qtype);
+        let mut chain = Chain {
+            current,
+            visited: [NONE; MAX_CHAIN + 1],
+            additional: [None; MAX_CHAIN + 1],
+            pending: 0,
+            referral_glue: false,
+            rcode: Rcode::NoError,
+            overflowed: false,
+        };
+        let mut step = 0;
+        while step <= MAX_CHAIN {
+            let outcome = self.resolve(chain.current.name(), query.qtype);
             if step == 0 {
                 *authoritative = !matches!(outcome, Outcome::Referral(..));
             }
-            match outcome {
-                Outcome::Answer(node, entry) | Outcome::Cname(node, entry) => {
-                    // A CNAME loop ends where it comes back (RFC 1034 §3.6.2): no RRset
-                    // twice in one answer (RFC 2181 §5).
-                    if visited.iter().take(step).any(|&v| v == node) {
-                        break;
-                    }
-                    if let Some(slot) = visited.get_mut(step) {
-                        *slot = node;
-                    }
-                    let base = response.len;
-                    if !response.fragment(self, entry.records, current.position, 0, 0) {
-                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
-                        return self.truncate(response, answer_start, truncated, rcode);
-                    }
-                    if entry.additional.records > 0
-                        && let (Some(slot), Ok(base)) =
-                            (additional.get_mut(pending), u16::try_from(base))
-                    {
-                        *slot = Some((entry.additional, base));
-                        pending += 1;
-                    }
-                    if !matches!(outcome, Outcome::Cname(..)) || step == MAX_CHAIN {
-                        break;
-                    }
-                    // Follow the CNAME to its target, if it is ours.
-                    let target = self.target(entry);
-                    let Ok(position) = u16::try_from(base + usize::from(entry.target_offset))
-                    else {
-                        break;
-                    };
-                    if !self.follow(&mut current, target, position) {
-                        break;
-                    }
+            let next = match outcome {
+                Outcome::Answer(node, entry) => {
+                    self.answer_step(response, &mut chain, step, node, entry, false)
                 }
-                Outcome::Dname(node) => {
-                    let Some(entry) = self.rrset_of(node, TYPE_DNAME) else {
-                        break;
-                    };
-                    let owner_len = self
-                        .nodes
-                        .get(node as usize)
-                        .map_or(0, |n| usize::from(n.name_len));
-                    let Some(owner) =
-                        suffix_pointer(response.out, current.position, current.len, owner_len)
-                    else {
-                        break;
-                    };
-                    let base = response.len;
-                    if !response.fragment(self, entry.records, owner, 0, 0) {
-                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
-                        return self.truncate(response, answer_start, truncated, rcode);
-                    }
-                    match self.synthesize(response, &mut current, entry, base, owner_len) {
-                        Synthesized::Followed => {}
-                        Synthesized::Done => break,
-                        Synthesized::TooLong => {
-                            rcode = 6; // YXDOMAIN (RFC 6672 §2.2)
-                            break;
-                        }
-                        Synthesized::NoRoom => {
-                            let rcode =
-                                self.rcode_after(&mut current, query.qtype, step, &mut visited);
-                            return self.truncate(response, answer_start, truncated, rcode);
-                        }
-                    }
+                Outcome::Cname(node, entry) => {
+                    self.answer_step(response, &mut chain, step, node, entry, true)
                 }
-                Outcome::Referral(cut) => {
-                    let Some(entry) = self.rrset_in(&cut, u16::from(RecordType::NS)) else {
-                        break;
-                    };
-                    let cut_len = usize::from(cut.name_len);
-                    let Some(owner) =
-                        suffix_pointer(response.out, current.position, current.len, cut_len)
-                    else {
-                        break;
-                    };
-                    let base = response.len;
-                    if !response.fragment(self, entry.records, owner, 0, 1) {
-                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
-                        return self.truncate(response, answer_start, truncated, rcode);
-                    }
-                    if entry.additional.records > 0
-                        && let (Some(slot), Ok(base)) =
-                            (additional.get_mut(pending), u16::try_from(base))
-                    {
-                        *slot = Some((entry.additional, base));
-                        pending += 1;
-                        referral_glue = true;
-                    }
-                    break;
-                }
-                Outcome::NoData | Outcome::NxDomain => {
-                    if matches!(outcome, Outcome::NxDomain) {
-                        rcode = 3;
-                    }
-                    // (A truncated negative answer keeps its RCODE.)
-                    if !response.fragment(self, self.negative, response.origin_pointer, 0, 1) {
-                        let rcode = self.rcode_after(&mut current, query.qtype, step, &mut visited);
-                        return self.truncate(response, answer_start, truncated, rcode);
-                    }
-                    break;
-                }
+                Outcome::Dname(node) => self.dname_step(response, &mut chain, node),
+                Outcome::Referral(cut) => self.referral_step(response, &mut chain, &cut),
+                Outcome::NoData => self.negative_step(response, &mut chain, Rcode::NoError),
+                Outcome::NxDomain => self.negative_step(response, &mut chain, Rcode::NxDomain),
+            };
+            match next {
+                Step::Next => step += 1,
+                Step::Done => break,
+                // The same step again, without writing (it cannot overflow twice).
+                Step::Overflow => chain.overflowed = true,
             }
         }
-        for (fragment, base) in additional.iter().take(pending).flatten() {
-            let placed = response.fragment(self, *fragment, 0, *base, 2);
-            if !placed && referral_glue && response.limit < usize::from(u16::MAX) {
+        if chain.overflowed {
+            response.len = answer_start;
+            response.counts = [0; 3];
+            *truncated = true;
+            return chain.rcode;
+        }
+        for (fragment, base) in chain.additional.iter().take(chain.pending).flatten() {
+            let placed = response.fragment(self, *fragment, 0, *base, Section::Additional);
+            if !placed && chain.referral_glue && response.limit < usize::from(u16::MAX) {
                 // Glue is required for a referral to work (RFC 9471 §3).
                 *truncated = true;
             }
         }
-        rcode
+        chain.rcode
     }
 
-    /// The RCODE the whole answer would carry, found by following the chain on from
-    /// `current` (resolved at `step`) without writing anything: a response truncated part
-    /// way keeps the RCODE it would have had, such as the Name Error that ends a CNAME
-    /// chain (RFC 6604) or the YXDOMAIN of a DNAME substitution too long for a name
-    /// (RFC 6672 §2.2). The steps mirror `resolve_into`'s.
-    fn rcode_after(
-        &self,
-        current: &mut Current,
-        qtype: u16,
-        from: usize,
-        visited: &mut [u32; MAX_CHAIN + 1],
-    ) -> u8 {
-        for step in from..=MAX_CHAIN {
-            match self.resolve(current.name(), qtype) {
-                Outcome::Answer(..) | Outcome::Referral(..) | Outcome::NoData => return 0,
-                Outcome::NxDomain => return 3,
-                Outcome::Cname(node, entry) => {
-                    if visited.iter().take(step).any(|&v| v == node) || step == MAX_CHAIN {
-                        return 0;
-                    }
-                    if let Some(slot) = visited.get_mut(step) {
-                        *slot = node;
-                    }
-                    if !self.follow(current, self.target(entry), 0) {
-                        return 0;
-                    }
-                }
-                Outcome::Dname(node) => {
-                    let Some(entry) = self.rrset_of(node, TYPE_DNAME) else {
-                        return 0;
-                    };
-                    let owner_len = self.node(node).map_or(0, |n| usize::from(n.name_len));
-                    let prefix_len = current.len.saturating_sub(owner_len);
-                    let mut next = [0u8; 255];
-                    let prefix = current.lower.get(..prefix_len).unwrap_or_default();
-                    let Some(name) = joined(prefix, self.target(entry), &mut next) else {
-                        return 6;
-                    };
-                    if !self.follow(current, name, 0) {
-                        return 0;
-                    }
-                }
-            }
-        }
-        0
-    }
-
-    /// Drops the answer, authority and additional sections and sets TC; the RCODE stays.
-    fn truncate(
+    /// An RRset that answers (or a CNAME, which leads on to its target), at step `step`.
+    fn answer_step(
         &self,
         response: &mut Response<'_>,
-        answer_start: usize,
-        truncated: &mut bool,
-        rcode: u8,
-    ) -> u8 {
-        response.len = answer_start;
-        response.counts = [0; 3];
-        *truncated = true;
-        rcode
+        chain: &mut Chain,
+        step: usize,
+        node: u32,
+        entry: RrsetEntry,
+        cname: bool,
+    ) -> Step {
+        // A CNAME loop ends where it comes back (RFC 1034 §3.6.2): no RRset twice in one
+        // answer (RFC 2181 §5).
+        if chain.visited.iter().take(step).any(|&v| v == node) {
+            return Step::Done;
+        }
+        if let Some(slot) = chain.visited.get_mut(step) {
+            *slot = node;
+        }
+        let mut position = 0;
+        if !chain.overflowed {
+            let base = response.len;
+            let owner = chain.current.position;
+            if !response.fragment(self, entry.records, owner, 0, Section::Answer) {
+                return Step::Overflow;
+            }
+            chain.add(entry.additional, base);
+            let Ok(at) = u16::try_from(base + usize::from(entry.target_offset)) else {
+                return Step::Done;
+            };
+            position = at;
+        }
+        if !cname || step == MAX_CHAIN {
+            return Step::Done;
+        }
+        // Follow the CNAME to its target, if it is ours.
+        if self.follow(&mut chain.current, self.target(entry), position) {
+            Step::Next
+        } else {
+            Step::Done
+        }
+    }
+
+    /// A DNAME above the name: the DNAME, the CNAME it synthesizes, and on to its target.
+    fn dname_step(&self, response: &mut Response<'_>, chain: &mut Chain, node: u32) -> Step {
+        let Some(entry) = self.rrset_of(node, TYPE_DNAME) else {
+            return Step::Done;
+        };
+        let owner_len = self.node(node).map_or(0, |n| usize::from(n.name_len));
+        if chain.overflowed {
+            let current = &mut chain.current;
+            let prefix_len = current.len.saturating_sub(owner_len);
+            let mut next = [0u8; 255];
+            let prefix = current.lower.get(..prefix_len).unwrap_or_default();
+            let Some(name) = joined(prefix, self.target(entry), &mut next) else {
+                chain.rcode = Rcode::YxDomain;
+                return Step::Done;
+            };
+            return if self.follow(current, name, 0) {
+                Step::Next
+            } else {
+                Step::Done
+            };
+        }
+        let current = &mut chain.current;
+        let Some(owner) = suffix_pointer(response.out, current.position, current.len, owner_len)
+        else {
+            return Step::Done;
+        };
+        let base = response.len;
+        if !response.fragment(self, entry.records, owner, 0, Section::Answer) {
+            return Step::Overflow;
+        }
+        match self.synthesize(response, current, entry, base, owner_len) {
+            Synthesized::Followed => Step::Next,
+            Synthesized::Done => Step::Done,
+            Synthesized::TooLong => {
+                chain.rcode = Rcode::YxDomain;
+                Step::Done
+            }
+            Synthesized::NoRoom => Step::Overflow,
+        }
+    }
+
+    /// A referral: the cut's NS RRset in authority, its glue in additional.
+    fn referral_step(&self, response: &mut Response<'_>, chain: &mut Chain, cut: &Node) -> Step {
+        if chain.overflowed {
+            return Step::Done;
+        }
+        let Some(entry) = self.rrset_in(cut, TYPE_NS) else {
+            return Step::Done;
+        };
+        let current = &chain.current;
+        let cut_len = usize::from(cut.name_len);
+        let Some(owner) = suffix_pointer(response.out, current.position, current.len, cut_len)
+        else {
+            return Step::Done;
+        };
+        let base = response.len;
+        if !response.fragment(self, entry.records, owner, 0, Section::Authority) {
+            return Step::Overflow;
+        }
+        if chain.add(entry.additional, base) {
+            chain.referral_glue = true;
+        }
+        Step::Done
+    }
+
+    /// NODATA or NXDOMAIN: the SOA in authority (RFC 2308 §3).
+    fn negative_step(&self, response: &mut Response<'_>, chain: &mut Chain, rcode: Rcode) -> Step {
+        // (A truncated negative answer keeps its RCODE.)
+        chain.rcode = rcode;
+        if !chain.overflowed
+            && !response.fragment(
+                self,
+                self.negative,
+                response.origin_pointer,
+                0,
+                Section::Authority,
+            )
+        {
+            return Step::Overflow;
+        }
+        Step::Done
     }
 
     /// Whether `name` (lowercased) is the origin or below it.
     fn in_zone(&self, name: &[u8]) -> bool {
         name.len() >= self.origin.len()
             && name.ends_with(&self.origin)
-            && is_label_start(name, name.len() - self.origin.len())
+            && rdata::is_label_start(name, name.len() - self.origin.len())
     }
 
     fn node(&self, id: u32) -> Option<&Node> {
@@ -680,7 +745,7 @@ impl AnswerTable {
             return false;
         };
         slot.copy_from_slice(target);
-        lowercase_labels(slot);
+        rdata::lowercase_wire_name(slot);
         current.len = target.len();
         current.position = position;
         self.in_zone(current.name())
@@ -771,20 +836,6 @@ enum Synthesized {
     Done,
     TooLong,
     NoRoom,
-}
-
-/// Lowercases the labels of an uncompressed wire name in place.
-fn lowercase_labels(name: &mut [u8]) {
-    crate::rdata::lowercase_wire_name(name);
-}
-
-/// Whether `at` begins a label of the uncompressed `name`.
-fn is_label_start(name: &[u8], at: usize) -> bool {
-    let mut offset = 0;
-    while offset < at {
-        offset += 1 + usize::from(name.get(offset).copied().unwrap_or(0));
-    }
-    offset == at
 }
 
 /// A pointer to the last `suffix_len` octets of the name of `name_len` octets written at

@@ -50,21 +50,7 @@ fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
 /// The length of the uncompressed name at `at`, or `None` if it is malformed, compressed
 /// (a query's first name has nothing before it to point to) or too long.
 fn name_length(bytes: &[u8], at: usize) -> Option<usize> {
-    let mut offset = at;
-    loop {
-        let len = usize::from(*bytes.get(offset)?);
-        if len == 0 {
-            let total = offset + 1 - at;
-            return (total <= 255).then_some(total);
-        }
-        if len > 63 {
-            return None;
-        }
-        offset += 1 + len;
-        if offset - at > 255 {
-            return None;
-        }
-    }
+    crate::rdata::name_length(bytes.get(at..)?)
 }
 
 /// Skips a possibly compressed name (in the additional section), returning where it ends

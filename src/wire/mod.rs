@@ -113,12 +113,6 @@ impl Compressor {
     }
 }
 
-fn lowercase(name: &[u8]) -> Vec<u8> {
-    let mut key = name.to_vec();
-    rdata::lowercase_wire_name(&mut key);
-    key
-}
-
 /// Types whose RDATA names may be compressed (RFC 3597 §4: those of RFC 1035).
 fn compressible(record_type: RecordType) -> bool {
     matches!(u16::from(record_type), 2..=9 | 12 | 14 | 15)
@@ -454,7 +448,7 @@ fn read_rdata(
 /// it: owner lowercased and uncompressed, type, class, the given TTL, and the data with the
 /// names of the types RFC 4034 lists lowercased. Appended to `out`.
 pub fn canonical_record(record: &RecordRef<'_>, ttl: u32, out: &mut Vec<u8>) {
-    out.extend_from_slice(&lowercase(&name_wire(record.owner())));
+    out.extend_from_slice(&rdata::lowercased(&name_wire(record.owner())));
     out.extend_from_slice(&u16::from(record.record_type()).to_be_bytes());
     out.extend_from_slice(&u16::from(record.class()).to_be_bytes());
     out.extend_from_slice(&ttl.to_be_bytes());
