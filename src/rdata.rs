@@ -442,6 +442,13 @@ pub(crate) fn canonical(record_type: RecordType, data: &[u8], out: &mut Vec<u8>)
     }
 }
 
+/// The MINIMUM field of SOA data (its last four octets, RFC 1035 §3.3.13).
+pub(crate) fn soa_minimum(data: &[u8]) -> Option<u32> {
+    let at = data.len().checked_sub(4)?;
+    let minimum = data.get(at..)?;
+    Some(u32::from_be_bytes(minimum.try_into().ok()?))
+}
+
 /// Whether `at` begins a label of the uncompressed wire name `name` (so the suffix from
 /// there is a whole name).
 pub(crate) fn is_label_start(name: &[u8], at: usize) -> bool {

@@ -353,6 +353,7 @@ impl Parser<'_> {
         Ok(resolved)
     }
 
+    /// One record: owner, TTL and class, type, data, then into its node.
     fn record(
         &mut self,
         tokens: &[Token<'_>],
@@ -360,281 +361,260 @@ impl Parser<'_> {
         state: &mut State,
     ) -> Result<(), (Position, ParseErrorKind)> {
         let end = end_of(tokens);
-        let mut rest = tokens;
-        if blank {
-            if state.owner.is_none() {
-                let at = tokens.first().map_or(end, |t| t.position);
-                return Err((at, ParseErrorKind::NoPreviousOwner));
-            }
-        } else if let Some((owner, tail)) = rest.split_first() {
-            rest = tail;
-            if state.owner.is_none() || owner.raw != state.owner_raw.as_slice() || owner.quoted {
-                self.scratch.clear();
-                parse_name(owner.raw, state.origin.as_deref(), &mut self.scratch)
-                    .map_err(|kind| (owner.position, kind))?;
-                let name = Name::from_bytes(&self.scratch)
-                    .map_err(|_| expected(owner, "a domain name"))?;
-                state.owner = Some(name);
-                state.owner_generation += 1;
-                state.owner_raw.clear();
-                state.owner_raw.extend_from_slice(owner.raw);
-            }
-        }
-        let mut ttl = None;
-        let mut class = None;
-        while let Some((token, tail)) = rest.split_first() {
-            if token.quoted {
-                break;
-            }
-            if ttl.is_none() && token.raw.first().is_some_and(u8::is_ascii_digit) {
-                let value = parse_ttl(token.raw)
-                    .filter(|&t| t <= MAX_TTL)
-                    .ok_or_else(|| {
-                        (
-                            token.position,
-                            ParseErrorKind::BadTtl {
-                                found: quote(token.raw),
-                            },
-                        )
-                    })?;
-                ttl = Some(value);
-            } else if let Some(c) = class
-                .is_none()
-                .then(|| class_from_word(token.raw))
-                .flatten()
-            {
-                class = Some((c, token));
-            } else if token.raw.eq_ignore_ascii_case(b"NONE")
-                || (token.raw.eq_ignore_ascii_case(b"ANY") && class.is_none())
-            {
-                return Err((
-                    token.position,
-                    ParseErrorKind::QueryOnly {
-                        found: quote(token.raw),
-                    },
-                ));
-            } else {
-                break;
-            }
-            rest = tail;
-        }
+        let rest = self.owner(tokens, blank, state, end)?;
+        let (ttl, class, rest) = ttl_and_class(rest)?;
         let (type_token, data) = rest.split_first().ok_or((
             end,
             ParseErrorKind::UnexpectedEnd {
                 expected: "a record type",
             },
         ))?;
-        let code = match (type_token.quoted, rdata::type_from_word(type_token.raw)) {
-            (false, TypeWord::Code(code)) => code,
-            (false, TypeWord::QueryOnly) => {
-                return Err((
-                    type_token.position,
-                    ParseErrorKind::QueryOnly {
-                        found: quote(type_token.raw),
-                    },
-                ));
-            }
-            _ => {
-                return Err((
-                    type_token.position,
-                    ParseErrorKind::UnknownType {
-                        found: quote(type_token.raw),
-                    },
-                ));
-            }
-        };
+        let code = type_code(type_token)?;
         let record_type = RecordType::from(code);
-        if let Some((class, token)) = class {
-            match state.class {
-                None => state.class = Some(class),
-                Some(zone_class) if zone_class != class => {
-                    return Err((
-                        token.position,
-                        ParseErrorKind::ClassMismatch {
-                            expected: class_text(zone_class),
-                            found: class_text(class),
-                        },
-                    ));
-                }
-                Some(_) => {}
-            }
-        } else if state.class.is_none() {
-            state.class = Some(DNSClass::IN);
-        }
-
+        set_class(state, class)?;
         self.scratch.clear();
-        let origin = state.origin.as_deref();
+        self.data(record_type, type_token, data, state.origin.as_deref(), end)?;
+        let ttl = self.ttl(ttl, state, record_type, type_token)?;
+        state.last_ttl = Some(ttl);
+        self.attach(tokens, end, type_token.position, record_type, ttl, state)
+    }
+
+    /// Reads the owner into `state` (a blank owner keeps the previous one) and returns
+    /// the tokens after it.
+    fn owner<'t, 'a>(
+        &mut self,
+        tokens: &'t [Token<'a>],
+        blank: bool,
+        state: &mut State,
+        end: Position,
+    ) -> Result<&'t [Token<'a>], (Position, ParseErrorKind)> {
+        if blank {
+            if state.owner.is_none() {
+                let at = tokens.first().map_or(end, |t| t.position);
+                return Err((at, ParseErrorKind::NoPreviousOwner));
+            }
+            return Ok(tokens);
+        }
+        let Some((owner, rest)) = tokens.split_first() else {
+            return Ok(tokens);
+        };
+        if state.owner.is_none() || owner.raw != state.owner_raw.as_slice() || owner.quoted {
+            self.scratch.clear();
+            parse_name(owner.raw, state.origin.as_deref(), &mut self.scratch)
+                .map_err(|kind| (owner.position, kind))?;
+            let name =
+                Name::from_bytes(&self.scratch).map_err(|_| expected(owner, "a domain name"))?;
+            state.owner = Some(name);
+            state.owner_generation += 1;
+            state.owner_raw.clear();
+            state.owner_raw.extend_from_slice(owner.raw);
+        }
+        Ok(rest)
+    }
+
+    /// Reads the record data into `scratch`: RFC 3597 generic data, the template
+    /// placeholder, or the type's presentation format.
+    fn data(
+        &mut self,
+        record_type: RecordType,
+        type_token: &Token<'_>,
+        data: &[Token<'_>],
+        origin: Option<&[u8]>,
+        end: Position,
+    ) -> Result<(), (Position, ParseErrorKind)> {
         match data.split_first() {
             Some((marker, tail)) if marker.raw == b"\\#" && !marker.quoted => {
-                let length_token = tail.first().ok_or((
-                    end,
-                    ParseErrorKind::UnexpectedEnd {
-                        expected: "the length of the generic data",
-                    },
-                ))?;
-                let declared: usize = std::str::from_utf8(length_token.raw)
-                    .ok()
-                    .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-                    .and_then(|s| s.parse().ok())
-                    .filter(|&l| l <= usize::from(u16::MAX))
-                    .ok_or_else(|| {
-                        expected(length_token, "the length of the generic data (0 to 65535)")
-                    })?;
-                let mut hex = Vec::new();
-                for token in tail.get(1..).unwrap_or_default() {
-                    if token.quoted {
-                        return Err(expected(token, "hexadecimal data"));
-                    }
-                    hex.extend_from_slice(token.raw);
-                }
-                if codec::hex_decode(&hex, &mut self.scratch).is_none() {
-                    let at = tail.get(1).unwrap_or(length_token);
-                    return Err(expected(at, "hexadecimal data"));
-                }
-                if self.scratch.len() != declared {
-                    return Err((
-                        length_token.position,
-                        ParseErrorKind::GenericLength {
-                            declared,
-                            actual: self.scratch.len(),
-                        },
-                    ));
-                }
-                if !data_fits(record_type, &self.scratch) {
-                    return Err((
-                        marker.position,
-                        ParseErrorKind::InvalidRdata {
-                            record_type,
-                            reason: "it does not match the type's format",
-                        },
-                    ));
-                }
+                self.generic(record_type, marker, tail, end)
             }
             Some((word, tail))
                 if matches!(record_type, RecordType::A | RecordType::AAAA)
                     && !word.quoted
                     && word.raw == PLACEHOLDER.as_bytes() =>
             {
-                if !self.options.template {
-                    return Err((
-                        word.position,
-                        ParseErrorKind::PlaceholderNotAllowed {
-                            found: PLACEHOLDER.into(),
-                        },
-                    ));
-                }
-                if let Some(extra) = tail.first() {
-                    return Err((
-                        extra.position,
-                        ParseErrorKind::TrailingData {
-                            found: quote(extra.raw),
-                        },
-                    ));
-                }
-                // Empty data marks the placeholder (see `zone::PLACEHOLDER`).
+                self.placeholder(word, tail)
             }
-            _ => {
-                let Some((fields, _)) = rdata::schema(code) else {
-                    let at = data.first().map_or(end, |t| t.position);
-                    return Err((
-                        at,
-                        ParseErrorKind::UnexpectedEnd {
-                            expected: "`\\#` generic data: this type has no other presentation format",
-                        },
-                    ));
-                };
-                parse_rdata(fields, data, origin, end, &mut self.scratch)?;
-                if self.scratch.len() > usize::from(u16::MAX) {
-                    return Err((
-                        type_token.position,
-                        ParseErrorKind::RdataTooLong {
-                            length: self.scratch.len(),
-                        },
-                    ));
-                }
-                if !data_fits(record_type, &self.scratch) {
-                    let at = data.first().map_or(end, |t| t.position);
-                    return Err((
-                        at,
-                        ParseErrorKind::InvalidRdata {
-                            record_type,
-                            reason: "a field is out of range",
-                        },
-                    ));
-                }
-            }
+            _ => self.presentation(record_type, type_token, data, origin, end),
         }
+    }
 
-        let ttl = match ttl
+    /// RFC 3597 §5 generic data: `\# LENGTH HEX...`, checked against the type's format.
+    fn generic(
+        &mut self,
+        record_type: RecordType,
+        marker: &Token<'_>,
+        tail: &[Token<'_>],
+        end: Position,
+    ) -> Result<(), (Position, ParseErrorKind)> {
+        let length_token = tail.first().ok_or((
+            end,
+            ParseErrorKind::UnexpectedEnd {
+                expected: "the length of the generic data",
+            },
+        ))?;
+        let declared: usize = std::str::from_utf8(length_token.raw)
+            .ok()
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse().ok())
+            .filter(|&l| l <= usize::from(u16::MAX))
+            .ok_or_else(|| expected(length_token, "the length of the generic data (0 to 65535)"))?;
+        let mut hex = Vec::new();
+        for token in tail.get(1..).unwrap_or_default() {
+            if token.quoted {
+                return Err(expected(token, "hexadecimal data"));
+            }
+            hex.extend_from_slice(token.raw);
+        }
+        if codec::hex_decode(&hex, &mut self.scratch).is_none() {
+            let at = tail.get(1).unwrap_or(length_token);
+            return Err(expected(at, "hexadecimal data"));
+        }
+        if self.scratch.len() != declared {
+            return Err((
+                length_token.position,
+                ParseErrorKind::GenericLength {
+                    declared,
+                    actual: self.scratch.len(),
+                },
+            ));
+        }
+        if !data_fits(record_type, &self.scratch) {
+            return Err((
+                marker.position,
+                ParseErrorKind::InvalidRdata {
+                    record_type,
+                    reason: "it does not match the type's format",
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// The template placeholder `LOCAL-IP`, as the data of an A or AAAA record: empty
+    /// data marks it (see `zone::PLACEHOLDER`).
+    fn placeholder(
+        &self,
+        word: &Token<'_>,
+        tail: &[Token<'_>],
+    ) -> Result<(), (Position, ParseErrorKind)> {
+        if !self.options.template {
+            return Err((
+                word.position,
+                ParseErrorKind::PlaceholderNotAllowed {
+                    found: PLACEHOLDER.into(),
+                },
+            ));
+        }
+        match tail.first() {
+            Some(extra) => Err((
+                extra.position,
+                ParseErrorKind::TrailingData {
+                    found: quote(extra.raw),
+                },
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Data in the type's own presentation format, by its schema.
+    fn presentation(
+        &mut self,
+        record_type: RecordType,
+        type_token: &Token<'_>,
+        data: &[Token<'_>],
+        origin: Option<&[u8]>,
+        end: Position,
+    ) -> Result<(), (Position, ParseErrorKind)> {
+        let at = data.first().map_or(end, |t| t.position);
+        let Some((fields, _)) = rdata::schema(u16::from(record_type)) else {
+            return Err((
+                at,
+                ParseErrorKind::UnexpectedEnd {
+                    expected: "`\\#` generic data: this type has no other presentation format",
+                },
+            ));
+        };
+        parse_rdata(fields, data, origin, end, &mut self.scratch)?;
+        if self.scratch.len() > usize::from(u16::MAX) {
+            return Err((
+                type_token.position,
+                ParseErrorKind::RdataTooLong {
+                    length: self.scratch.len(),
+                },
+            ));
+        }
+        if !data_fits(record_type, &self.scratch) {
+            return Err((
+                at,
+                ParseErrorKind::InvalidRdata {
+                    record_type,
+                    reason: "a field is out of range",
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// The record's TTL: as given, else `$TTL`, else the last one stated (RFC 1035 §5.1),
+    /// else the caller's default; an SOA with none anywhere takes its MINIMUM (RFC 2308
+    /// §4, as BIND does).
+    fn ttl(
+        &self,
+        given: Option<u32>,
+        state: &State,
+        record_type: RecordType,
+        type_token: &Token<'_>,
+    ) -> Result<u32, (Position, ParseErrorKind)> {
+        match given
             .or(state.default_ttl)
             .or(state.last_ttl)
             .or(self.options.default_ttl)
         {
-            Some(ttl) => ttl,
+            Some(ttl) => Ok(ttl),
             None if record_type == RecordType::SOA => {
-                // RFC 2308 §4 (and BIND): an SOA with no TTL anywhere takes its MINIMUM.
-                let minimum = self
-                    .scratch
-                    .len()
-                    .checked_sub(4)
-                    .and_then(|at| self.scratch.get(at..));
-                minimum
-                    .and_then(|m| <[u8; 4]>::try_from(m).ok())
-                    .map_or(0, u32::from_be_bytes)
+                Ok(rdata::soa_minimum(&self.scratch).unwrap_or(0))
             }
-            None => return Err((type_token.position, ParseErrorKind::NoTtl)),
-        };
-        state.last_ttl = Some(ttl);
+            None => Err((type_token.position, ParseErrorKind::NoTtl)),
+        }
+    }
 
-        if record_type == RecordType::SOA
-            && self.soa_owner.is_none()
-            && let Some(owner) = &state.owner
-        {
-            self.soa_owner = Some(rdata::name_wire(owner));
-        }
-        self.records += 1;
-        if self.records > self.options.limits.max_records {
-            return Err((
-                type_token.position,
-                ParseErrorKind::TooManyRecords {
-                    limit: self.options.limits.max_records,
-                },
-            ));
-        }
+    /// Adds the record in `scratch` to its owner's node, counting it against the limit.
+    fn attach(
+        &mut self,
+        tokens: &[Token<'_>],
+        end: Position,
+        type_at: Position,
+        record_type: RecordType,
+        ttl: u32,
+        state: &State,
+    ) -> Result<(), (Position, ParseErrorKind)> {
         let Some(owner) = &state.owner else {
             return Err((end, ParseErrorKind::NoPreviousOwner));
         };
-        let generation = state.owner_generation;
-        let current = match self.current.take() {
-            Some(current) if current.generation == generation => current,
-            previous => {
-                let key = canonical_key(owner);
-                match previous {
-                    Some(current) if current.key == key => Current {
-                        generation,
-                        ..current
-                    },
-                    previous => {
-                        if let Some(previous) = previous {
-                            self.nodes
-                                .push((Key::from(previous.key), Box::new(previous.node)));
-                        }
-                        Current {
-                            key,
-                            node: Node::new(owner.clone()),
-                            generation,
-                        }
-                    }
-                }
-            }
-        };
-        let current = self.current.insert(current);
+        // A record is where its first field is.
         let at = tokens.first().map_or(end, |t| t.position);
         let source = Some(Source {
             file: self.file_index,
             line: at.line,
             column: at.column,
         });
+        if record_type == RecordType::SOA && self.soa_owner.is_none() {
+            self.soa_owner = Some(rdata::name_wire(owner));
+        }
+        self.records += 1;
+        if self.records > self.options.limits.max_records {
+            return Err((
+                type_at,
+                ParseErrorKind::TooManyRecords {
+                    limit: self.options.limits.max_records,
+                },
+            ));
+        }
+        let current = current_node(
+            &mut self.current,
+            &mut self.nodes,
+            owner,
+            state.owner_generation,
+        );
         // (The parser refuses TTLs above 2^31 - 1, so `ttl` needs no normalising.)
         // Records out of order in a large RRset are sorted once, by `Zone::settle`.
         if let Pushed::Duplicate(kept) = current.node.push(record_type, ttl, &self.scratch, source)
@@ -661,6 +641,129 @@ impl Parser<'_> {
             .set_nodes(std::mem::take(&mut self.nodes), &mut unsettled);
         self.zone.settle(unsettled);
     }
+}
+
+/// The node of `owner` in `current`: the one being filled if the owner has not changed
+/// since, else a new one (the one being filled goes to `nodes`).
+fn current_node<'c>(
+    current: &'c mut Option<Current>,
+    nodes: &mut Vec<(Key, Box<Node>)>,
+    owner: &Name,
+    generation: u64,
+) -> &'c mut Current {
+    let next = match current.take() {
+        Some(current) if current.generation == generation => current,
+        previous => {
+            let key = canonical_key(owner);
+            match previous {
+                Some(current) if current.key == key => Current {
+                    generation,
+                    ..current
+                },
+                previous => {
+                    if let Some(previous) = previous {
+                        nodes.push((Key::from(previous.key), Box::new(previous.node)));
+                    }
+                    Current {
+                        key,
+                        node: Node::new(owner.clone()),
+                        generation,
+                    }
+                }
+            }
+        }
+    };
+    current.insert(next)
+}
+
+/// The TTL and class of a record, in either order, each optional (RFC 1035 §5.1); the
+/// tokens after them.
+#[allow(clippy::type_complexity)] // (TTL, class and its token, the rest)
+fn ttl_and_class<'t, 'a>(
+    mut rest: &'t [Token<'a>],
+) -> Result<(Option<u32>, Option<(DNSClass, Token<'a>)>, &'t [Token<'a>]), (Position, ParseErrorKind)>
+{
+    let mut ttl = None;
+    let mut class = None;
+    while let Some((token, tail)) = rest.split_first() {
+        if token.quoted {
+            break;
+        }
+        if ttl.is_none() && token.raw.first().is_some_and(u8::is_ascii_digit) {
+            let value = parse_ttl(token.raw)
+                .filter(|&t| t <= MAX_TTL)
+                .ok_or_else(|| {
+                    (
+                        token.position,
+                        ParseErrorKind::BadTtl {
+                            found: quote(token.raw),
+                        },
+                    )
+                })?;
+            ttl = Some(value);
+        } else if let Some(c) = class
+            .is_none()
+            .then(|| class_from_word(token.raw))
+            .flatten()
+        {
+            class = Some((c, *token));
+        } else if token.raw.eq_ignore_ascii_case(b"NONE")
+            || (token.raw.eq_ignore_ascii_case(b"ANY") && class.is_none())
+        {
+            return Err((
+                token.position,
+                ParseErrorKind::QueryOnly {
+                    found: quote(token.raw),
+                },
+            ));
+        } else {
+            break;
+        }
+        rest = tail;
+    }
+    Ok((ttl, class, rest))
+}
+
+/// The type code of a record's type word.
+fn type_code(token: &Token<'_>) -> Result<u16, (Position, ParseErrorKind)> {
+    match (token.quoted, rdata::type_from_word(token.raw)) {
+        (false, TypeWord::Code(code)) => Ok(code),
+        (false, TypeWord::QueryOnly) => Err((
+            token.position,
+            ParseErrorKind::QueryOnly {
+                found: quote(token.raw),
+            },
+        )),
+        _ => Err((
+            token.position,
+            ParseErrorKind::UnknownType {
+                found: quote(token.raw),
+            },
+        )),
+    }
+}
+
+/// Takes the zone's class from its first record (IN when that gives none); a later
+/// record of another class is an error.
+fn set_class(
+    state: &mut State,
+    class: Option<(DNSClass, Token<'_>)>,
+) -> Result<(), (Position, ParseErrorKind)> {
+    match (class, state.class) {
+        (Some((class, _)), None) => state.class = Some(class),
+        (Some((class, token)), Some(zone_class)) if zone_class != class => {
+            return Err((
+                token.position,
+                ParseErrorKind::ClassMismatch {
+                    expected: class_text(zone_class),
+                    found: class_text(class),
+                },
+            ));
+        }
+        (None, None) => state.class = Some(DNSClass::IN),
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The text of a class: its mnemonic, or `CLASSnnn`.
