@@ -316,6 +316,17 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The zone has no SOA at its apex.
+    pub(crate) fn no_soa(zone: &crate::Zone) -> Self {
+        Self {
+            owner: zone.origin().clone(),
+            record_type: RecordType::SOA,
+            kind: ProblemKind::NoSoa,
+            location: zone.file_location(),
+            related: None,
+        }
+    }
+
     /// The owner name concerned.
     pub fn owner(&self) -> &Name {
         &self.owner

@@ -22,7 +22,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use hickory_proto::rr::{Name, RData, RecordType};
+use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
@@ -376,11 +376,7 @@ impl Fleet {
             let mut addresses: Vec<IpAddr> = Vec::new();
             for record_type in [RecordType::A, RecordType::AAAA] {
                 if let Some(glue) = zone.rrset(&name, record_type) {
-                    addresses.extend(glue.rdatas().filter_map(|rdata| match rdata {
-                        RData::A(a) => Some(IpAddr::V4(a.0)),
-                        RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
-                        _ => None,
-                    }));
+                    addresses.extend(glue.addresses());
                 }
             }
             if let Some(given) = external.iter().find(|h| h.name == name) {
@@ -551,7 +547,7 @@ pub(crate) fn ttl_warnings(zone: &Zone, self_names: &[Name]) -> Vec<FleetWarning
             }
         }
     }
-    if let Some(minimum) = crate::project::soa_minimum(zone)
+    if let Some(minimum) = zone.soa_minimum()
         && minimum > 60
     {
         warnings.push(FleetWarning::LongSoaMinimum { minimum });

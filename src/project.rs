@@ -136,13 +136,6 @@ fn has_address(zone: &Zone, name: &Name) -> bool {
     zone.rrset(name, RecordType::A).is_some() || zone.rrset(name, RecordType::AAAA).is_some()
 }
 
-/// The SOA MINIMUM of a zone.
-pub(crate) fn soa_minimum(zone: &Zone) -> Option<u32> {
-    let (_, data) = zone.rrset(zone.origin(), RecordType::SOA)?.iter().next()?;
-    let minimum = data.get(data.len().checked_sub(4)?..)?;
-    Some(u32::from_be_bytes(minimum.try_into().ok()?))
-}
-
 impl Template {
     /// A template whose self-referencing names are those holding placeholders, or the
     /// apex and `www` where it has none.

@@ -31,7 +31,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use hickory_proto::rr::{Name, RecordType};
 
 use super::{AnswerTable, CompileError};
-use crate::error::ZoneError;
+use crate::error::{Problem, ZoneError};
 use crate::rdata::{self, Field};
 use crate::zone::{Key, Zone};
 
@@ -346,14 +346,11 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
             node.rrset_count = u16::try_from(count).map_err(|_| CompileError::TooLarge)?;
         }
     }
-    let soa = zone
-        .rrset(zone.origin(), RecordType::SOA)
-        .ok_or(CompileError::Zone(ZoneError::new(Vec::new())))?;
-    let (soa_ttl, soa_data) = soa.iter().next().ok_or(CompileError::TooLarge)?;
-    let minimum = soa_data
-        .get(soa_data.len().saturating_sub(4)..)
-        .and_then(|m| m.try_into().ok())
-        .map_or(0, u32::from_be_bytes);
+    // `check` above refused a zone without its one apex SOA; should it be missing all the
+    // same, the error says so.
+    let no_soa = || CompileError::Zone(ZoneError::new(vec![Problem::no_soa(zone)]));
+    let (soa_ttl, soa_data) = zone.soa_record().ok_or_else(no_soa)?;
+    let minimum = rdata::soa_minimum(soa_data).ok_or_else(no_soa)?;
     let negative = builder.records(
         RecordType::SOA,
         zone.class().into(),

@@ -27,7 +27,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use hickory_proto::rr::{DNSClass, Name, Record, RecordType};
+use hickory_proto::rr::rdata::SOA;
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
 use crate::error::Location;
@@ -198,12 +199,41 @@ impl Zone {
 
     /// The SOA serial, if the apex has an SOA record.
     pub fn serial(&self) -> Option<u32> {
-        let soa = self.rrset(&self.origin, RecordType::SOA)?;
-        let data = soa.iter().next()?.1;
+        let (_, data) = self.soa_record()?;
         let mname = rdata::name_length(data)?;
         let rname = rdata::name_length(data.get(mname..)?)?;
         let serial = data.get(mname + rname..mname + rname + 4)?;
         Some(u32::from_be_bytes(serial.try_into().ok()?))
+    }
+
+    /// The apex SOA record, decoded, if there is one (the first, in a zone that breaks
+    /// the rules with two).
+    ///
+    /// ```
+    /// use multiprimary::Zone;
+    ///
+    /// let zone: Zone = "$ORIGIN example.\n@ 60 SOA ns hostmaster 7 3600 600 86400 30\n".parse().unwrap();
+    /// let soa = zone.soa().unwrap();
+    /// assert_eq!(soa.serial, 7);
+    /// assert_eq!(soa.minimum, 30);
+    /// assert_eq!(soa.mname.to_string(), "ns.example.");
+    /// ```
+    pub fn soa(&self) -> Option<SOA> {
+        let (_, data) = self.soa_record()?;
+        match rrset::decode_rdata(RecordType::SOA, data) {
+            RData::SOA(soa) => Some(soa),
+            _ => None,
+        }
+    }
+
+    /// The TTL and data of the apex SOA record (the first, if there are two).
+    pub(crate) fn soa_record(&self) -> Option<(u32, &[u8])> {
+        self.rrset(&self.origin, RecordType::SOA)?.iter().next()
+    }
+
+    /// The SOA MINIMUM (RFC 2308 §4: the TTL of negative answers, with the SOA's TTL).
+    pub(crate) fn soa_minimum(&self) -> Option<u32> {
+        rdata::soa_minimum(self.soa_record()?.1)
     }
 
     /// Inserts a record. Returns `false` if the zone already held the same record (same

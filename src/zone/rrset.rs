@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::net::IpAddr;
 
 use hickory_proto::rr::rdata::NULL;
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
@@ -176,6 +177,28 @@ impl Rrset {
             class,
             ttl,
             data,
+        })
+    }
+
+    /// The addresses of an A or AAAA RRset, in canonical order (none for other types
+    /// and for a template's placeholder).
+    ///
+    /// ```
+    /// use std::net::IpAddr;
+    /// use multiprimary::Zone;
+    /// use multiprimary::hickory_proto::rr::{Name, RecordType};
+    ///
+    /// let zone: Zone = "$ORIGIN example.\nwww 60 A 192.0.2.2\nwww 60 A 192.0.2.1\n".parse().unwrap();
+    /// let www = Name::from_ascii("www.example.").unwrap();
+    /// let addresses: Vec<IpAddr> = zone.rrset(&www, RecordType::A).unwrap().addresses().collect();
+    /// assert_eq!(addresses, ["192.0.2.1".parse::<IpAddr>().unwrap(), "192.0.2.2".parse().unwrap()]);
+    /// ```
+    pub fn addresses(&self) -> impl Iterator<Item = IpAddr> + '_ {
+        let record_type = self.record_type;
+        self.iter().filter_map(move |(_, data)| match record_type {
+            RecordType::A => <[u8; 4]>::try_from(data).ok().map(IpAddr::from),
+            RecordType::AAAA => <[u8; 16]>::try_from(data).ok().map(IpAddr::from),
+            _ => None,
         })
     }
 
