@@ -3,14 +3,14 @@
 //! AAAA records at those names.
 //!
 //! ```
-//! use multiprimary::{Fleet, Host, text::{parse, ParseOptions}};
+//! use multiprimary::{Template, text::{parse, ParseOptions}};
 //!
 //! let template = parse(
 //!     "$ORIGIN example.com.\n$TTL 60\n@ SOA bob hostmaster 1 60 7200 604800 60\n\
 //!      @ NS bob\n@ NS bill\n@ A LOCAL-IP\nbob A 1.2.3.4\nbill A 5.6.7.8\n",
 //!     &ParseOptions::new().template(true),
 //! ).unwrap();
-//! let (fleet, warnings) = Fleet::from_zone(&template, &[]).unwrap();
+//! let (fleet, warnings) = Template::new(template).fleet(&[]).unwrap();
 //! assert!(warnings.is_empty());
 //! let bob = fleet.host("bob").unwrap();
 //! assert_eq!(bob.name().to_string(), "bob.example.com.");
@@ -43,10 +43,22 @@ pub struct Host {
 }
 
 impl Host {
-    /// A host with the given name (made fully qualified) and addresses (sorted, each once).
+    /// A host with the given name and addresses (sorted, each once). A relative name
+    /// (`bob`) is taken as relative to the template's origin when the host is given to
+    /// [`Template::fleet`](crate::Template::fleet) (`bob.example.com.`).
+    ///
+    /// ```
+    /// use multiprimary::{Host, Template, Zone};
+    /// use multiprimary::hickory_proto::rr::Name;
+    ///
+    /// let zone: Zone = "$ORIGIN example.com.\n@ 60 SOA bob h 1 2 3 4 5\n@ 60 NS bob\n\
+    ///                   @ 60 A 192.0.2.1\n".parse().unwrap();
+    /// // bob has no glue: the caller gives its address.
+    /// let bob = Host::new(Name::from_ascii("bob").unwrap(), ["192.0.2.1".parse().unwrap()]);
+    /// let (fleet, _) = Template::new(zone).fleet(&[bob]).unwrap();
+    /// assert_eq!(fleet.hosts()[0].name().to_string(), "bob.example.com.");
+    /// ```
     pub fn new(name: Name, addresses: impl IntoIterator<Item = IpAddr>) -> Self {
-        let mut name = name;
-        name.set_fqdn(true);
         let mut addresses: Vec<IpAddr> = addresses.into_iter().collect();
         addresses.sort_unstable();
         addresses.dedup();
@@ -327,34 +339,34 @@ impl Fleet {
         }
     }
 
-    /// The fleet of a template: the hosts are the apex NS targets; an in-zone host's
-    /// addresses are its glue A and AAAA records; an out-of-zone host's come from
-    /// `external` (which may also add addresses to in-zone hosts). Warnings cover hosts on
-    /// one network (IPv4 /24, IPv6 /48) and TTLs above 60 s on the apex and `www` address
-    /// records and the SOA MINIMUM; see [`Template::fleet`](crate::Template::fleet) for
-    /// warnings about all self-referencing names.
-    ///
-    /// # Errors
-    ///
-    /// No apex NS, a host without addresses, a host twice in `external`, or an address on
-    /// two hosts.
-    pub fn from_zone(
-        zone: &Zone,
-        external: &[Host],
-    ) -> Result<(Self, Vec<FleetWarning>), FleetError> {
-        let self_names = crate::project::default_self_names(zone);
-        let (fleet, mut warnings) = Self::from_zone_with(zone, external, &self_names)?;
-        warnings.extend(ttl_warnings(zone, &self_names));
-        Ok((fleet, warnings))
-    }
-
-    /// [`from_zone`](Self::from_zone) with the self-referencing names given.
-    pub(crate) fn from_zone_with(
+    /// The fleet of a template whose self-referencing names are `self_names` (see
+    /// [`Template::fleet`](crate::Template::fleet), the way in): the hosts are the apex
+    /// NS targets; an in-zone host's addresses are its glue A and AAAA records; an
+    /// out-of-zone host's come from `external` (which may also add addresses to in-zone
+    /// hosts). Warnings: hosts on one network, a self name whose address family some host
+    /// lacks.
+    pub(crate) fn from_zone(
         zone: &Zone,
         external: &[Host],
         self_names: &[Name],
     ) -> Result<(Self, Vec<FleetWarning>), FleetError> {
         let mut problems = Vec::new();
+        // Relative names are the caller's shorthand for names in the zone.
+        let external: Vec<Host> = external
+            .iter()
+            .map(|host| match host.name.is_fqdn() {
+                true => host.clone(),
+                false => Host {
+                    name: host
+                        .name
+                        .clone()
+                        .append_domain(zone.origin())
+                        .unwrap_or_else(|_| host.name.clone()),
+                    addresses: host.addresses.clone(),
+                },
+            })
+            .collect();
+        let external = external.as_slice();
         for (index, host) in external.iter().enumerate() {
             if external.iter().take(index).any(|h| h.name == host.name) {
                 problems.push(FleetProblem::DuplicateHost {
@@ -529,28 +541,4 @@ fn network_of(address: IpAddr) -> IpNet {
             .map(|n| IpNet::V6(n.trunc()))
             .unwrap_or(IpNet::V6(Ipv6Net::default())),
     }
-}
-
-/// TTLs above 60 s on the self-referencing RRsets, and an SOA MINIMUM above 60 s.
-pub(crate) fn ttl_warnings(zone: &Zone, self_names: &[Name]) -> Vec<FleetWarning> {
-    let mut warnings = Vec::new();
-    for name in self_names {
-        for record_type in [RecordType::A, RecordType::AAAA] {
-            if let Some(rrset) = zone.rrset(name, record_type)
-                && rrset.ttl() > 60
-            {
-                warnings.push(FleetWarning::LongSelfTtl {
-                    name: name.clone(),
-                    record_type,
-                    ttl: rrset.ttl(),
-                });
-            }
-        }
-    }
-    if let Some(minimum) = zone.soa_minimum()
-        && minimum > 60
-    {
-        warnings.push(FleetWarning::LongSoaMinimum { minimum });
-    }
-    warnings
 }

@@ -4,20 +4,24 @@
 pub use hickory_proto;
 
 pub mod answer;
+mod drift;
 pub mod error;
 mod fleet;
-mod project;
 mod rdata;
+mod serial;
 #[cfg(feature = "proptest")]
 pub mod strategy;
+mod template;
 pub mod text;
 pub mod wire;
 mod zone;
 
 pub use answer::{AnswerError, AnswerTable, CompileError, EDNS_PAYLOAD, MAX_CHAIN, Transport};
+pub use drift::{Drift, DriftKind};
 pub use error::{
     Location, ParseError, ParseErrorKind, Position, Problem, ProblemKind, Severity, ZoneError,
 };
 pub use fleet::{Fleet, FleetError, FleetProblem, FleetWarning, Host};
-pub use project::{Drift, DriftKind, ProjectOptions, Template, next_serial, project, serial_cmp};
+pub use serial::{next_serial, serial_cmp};
+pub use template::{ProjectOptions, Template, project};
 pub use zone::{PLACEHOLDER, RecordError, RecordRef, Rrset, Zone};

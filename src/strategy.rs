@@ -423,7 +423,7 @@ fn placeholder_types() -> impl Strategy<Value = &'static [RecordType]> {
 ///
 /// - an SOA at the apex (MNAME the first host, any serial, MINIMUM 60);
 /// - an apex NS RRset naming every host, with each host's addresses as glue A and AAAA
-///   records at its name, so that [`Fleet::from_zone`] finds the same hosts;
+///   records at its name, so that [`Template::fleet`](crate::Template::fleet) finds the same hosts;
 /// - [`PLACEHOLDER`](crate::PLACEHOLDER) records (A, AAAA or both, TTLs up to 300) at the
 ///   apex and at `www`, which are therefore its only self-referencing names;
 /// - up to 40 other records of any supported type (and unknown types) at names that need

@@ -304,7 +304,7 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
             problem_rows,
         ),
         (
-            "The fleet (`Template::fleet`, `Fleet::from_zone`)",
+            "The fleet (`Template::fleet`)",
             "A `FleetProblem` stops the fleet from forming (shown with where its record was read, from `FleetError::located`); a `FleetWarning` is returned beside it.",
             fleet_rows,
         ),

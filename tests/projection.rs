@@ -196,7 +196,7 @@ fn host<'a>(fleet: &'a Fleet, key: &str) -> &'a Host {
 
 /// The fleet's problems, from an error that must be there.
 fn fleet_problems(zone: &Zone, external: &[Host]) -> Vec<FleetProblem> {
-    match Fleet::from_zone(zone, external) {
+    match Template::new(zone.clone()).fleet(external) {
         Ok((fleet, _)) => panic!("fleet should not form, but gave {:?}", fleet.hosts()),
         Err(error) => {
             // Every problem is in the message too.
@@ -621,7 +621,7 @@ fn an_out_of_zone_host_needs_addresses_from_the_caller() {
 
     // Given via `external`, it joins the fleet, after bob in canonical NS order.
     let external = [Host::new(name("ns1.other.net."), [ip("203.0.113.7")])];
-    let (fleet, warnings) = Fleet::from_zone(&zone, &external).unwrap();
+    let (fleet, warnings) = Template::new(zone.clone()).fleet(&external).unwrap();
     assert_eq!(warnings, vec![]);
     let names: Vec<&Name> = fleet.hosts().iter().map(Host::name).collect();
     assert_eq!(names, [&name("bob.example.com."), &name("ns1.other.net.")]);
@@ -653,7 +653,7 @@ fn an_in_zone_host_without_glue_has_no_addresses() {
     assert!(problems[0].to_string().contains("bill.example.com."));
     // External addresses may fill in for missing glue.
     let external = [Host::new(name("bill.example.com."), [ip("198.51.100.1")])];
-    let (fleet, _) = Fleet::from_zone(&zone, &external).unwrap();
+    let (fleet, _) = Template::new(zone.clone()).fleet(&external).unwrap();
     assert_eq!(host(&fleet, "bill").addresses(), [ip("198.51.100.1")]);
 }
 
@@ -808,8 +808,7 @@ fn an_soa_minimum_above_60_seconds_warns() {
         "@ NS bob\n@ NS bill\n@ A LOCAL-IP\nbob A 192.0.2.1\nbill A 198.51.100.1\n",
     );
     let expected = [FleetWarning::LongSoaMinimum { minimum: 3600 }];
-    assert_eq!(Template::new(zone.clone()).fleet(&[]).unwrap().1, expected);
-    assert_eq!(Fleet::from_zone(&zone, &[]).unwrap().1, expected);
+    assert_eq!(Template::new(zone).fleet(&[]).unwrap().1, expected);
 }
 
 #[test]

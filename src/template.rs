@@ -26,7 +26,6 @@
 //! assert_eq!(a, ["1.2.3.4"]);
 //! ```
 
-use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -45,7 +44,8 @@ const DEFAULT_SELF_TTL: u32 = 60;
 #[non_exhaustive]
 pub struct ProjectOptions {
     /// Names that answer "this server", besides those that hold placeholders (or, in a
-    /// template without placeholders, the apex and `www`).
+    /// template without placeholders, the apex and `www`): absolute, or relative to the
+    /// template's origin.
     #[cfg_attr(feature = "serde", serde(default))]
     pub self_names: Vec<Name>,
 }
@@ -56,11 +56,21 @@ impl ProjectOptions {
         Self::default()
     }
 
-    /// Adds a self-referencing name (made fully qualified).
+    /// Adds a self-referencing name: absolute, or relative to the template's origin
+    /// (`shop` is `shop.example.com.` in a template for `example.com.`).
+    ///
+    /// ```
+    /// use multiprimary::{ProjectOptions, Template, Zone};
+    /// use multiprimary::hickory_proto::rr::Name;
+    ///
+    /// let zone: Zone = "$ORIGIN example.com.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\n\
+    ///                   ns 60 A 192.0.2.1\nshop 60 A 192.0.2.1\n".parse().unwrap();
+    /// let options = ProjectOptions::new().self_name(Name::from_ascii("shop").unwrap());
+    /// let template = Template::with_options(zone, &options);
+    /// assert!(template.is_self_name(&Name::from_ascii("shop.example.com.").unwrap()));
+    /// ```
     #[must_use]
     pub fn self_name(mut self, name: Name) -> Self {
-        let mut name = name;
-        name.set_fqdn(true);
         if !self.self_names.contains(&name) {
             self.self_names.push(name);
         }
@@ -73,40 +83,6 @@ impl ProjectOptions {
 pub struct Template {
     zone: Zone,
     self_names: Vec<Name>,
-}
-
-/// How one RRset of an observed copy differs from the expected one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drift {
-    /// The owner.
-    pub owner: Name,
-    /// The type.
-    pub record_type: RecordType,
-    /// How it differs.
-    pub kind: DriftKind,
-}
-
-/// The ways an RRset can drift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DriftKind {
-    /// Expected, absent from the observed copy.
-    Missing,
-    /// In the observed copy, not expected.
-    Unexpected,
-    /// In both, with different records or TTLs.
-    Different,
-}
-
-impl std::fmt::Display for Drift {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let what = match self.kind {
-            DriftKind::Missing => "missing",
-            DriftKind::Unexpected => "unexpected",
-            DriftKind::Different => "different",
-        };
-        write!(f, "{} {}: {what}", self.owner, self.record_type)
-    }
 }
 
 /// The self-referencing names of a zone used as a template: every name holding a
@@ -143,12 +119,20 @@ impl Template {
         Self::with_options(zone, &ProjectOptions::default())
     }
 
-    /// A template with extra self-referencing names.
+    /// A template with extra self-referencing names (relative ones taken as relative to
+    /// the zone's origin; one too long for that is left out).
     pub fn with_options(zone: Zone, options: &ProjectOptions) -> Self {
         let mut self_names = default_self_names(&zone);
         for name in &options.self_names {
-            if !self_names.contains(name) {
-                self_names.push(name.clone());
+            let name = if name.is_fqdn() {
+                Ok(name.clone())
+            } else {
+                name.clone().append_domain(zone.origin())
+            };
+            if let Ok(name) = name
+                && !self_names.contains(&name)
+            {
+                self_names.push(name);
             }
         }
         self_names.sort_by_key(canonical_key);
@@ -174,12 +158,17 @@ impl Template {
     /// outside the zone. Warnings: hosts on one network, self-referencing TTLs or the SOA
     /// MINIMUM above 60 s, a self name whose address family some host lacks.
     ///
+    /// The hosts are the apex NS targets; an in-zone host's addresses are its glue A and
+    /// AAAA records; an out-of-zone host's come from `external` (which may also add
+    /// addresses to in-zone hosts).
+    ///
     /// # Errors
     ///
-    /// See [`Fleet::from_zone`].
+    /// No apex NS, a host without addresses, a host twice in `external`, or an address
+    /// on two hosts: every problem, at once.
     pub fn fleet(&self, external: &[Host]) -> Result<(Fleet, Vec<FleetWarning>), FleetError> {
-        let (fleet, mut warnings) = Fleet::from_zone_with(&self.zone, external, &self.self_names)?;
-        warnings.extend(crate::fleet::ttl_warnings(&self.zone, &self.self_names));
+        let (fleet, mut warnings) = Fleet::from_zone(&self.zone, external, &self.self_names)?;
+        warnings.extend(ttl_warnings(&self.zone, &self.self_names));
         Ok((fleet, warnings))
     }
 
@@ -230,78 +219,10 @@ impl Template {
         set_soa_mname(&mut zone, host.name());
         zone
     }
-
-    /// Every difference between two copies of the zone outside the self-referencing
-    /// A and AAAA RRsets and the SOA MNAME: what one host's copy has that another's lacks,
-    /// or holds differently (records or TTLs), in canonical order.
-    pub fn drift(&self, expected: &Zone, observed: &Zone) -> Vec<Drift> {
-        let mut drift = Vec::new();
-        let skip = |name: &Name, t: RecordType| {
-            matches!(t, RecordType::A | RecordType::AAAA) && self.is_self_name(name)
-        };
-        let mut left = expected
-            .rrsets()
-            .filter(|(n, r)| !skip(n, r.record_type()))
-            .peekable();
-        let mut right = observed
-            .rrsets()
-            .filter(|(n, r)| !skip(n, r.record_type()))
-            .peekable();
-        loop {
-            let order = match (left.peek(), right.peek()) {
-                (None, None) => break,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some((ln, lr)), Some((rn, rr))) => canonical_key(ln)
-                    .cmp(&canonical_key(rn))
-                    .then(u16::from(lr.record_type()).cmp(&u16::from(rr.record_type()))),
-            };
-            let (owner, record_type, kind) = match order {
-                Ordering::Less => {
-                    let Some((name, rrset)) = left.next() else {
-                        break;
-                    };
-                    (name, rrset.record_type(), Some(DriftKind::Missing))
-                }
-                Ordering::Greater => {
-                    let Some((name, rrset)) = right.next() else {
-                        break;
-                    };
-                    (name, rrset.record_type(), Some(DriftKind::Unexpected))
-                }
-                Ordering::Equal => {
-                    let (Some((name, l)), Some((_, r))) = (left.next(), right.next()) else {
-                        break;
-                    };
-                    let same = if l.record_type() == RecordType::SOA {
-                        l.len() == r.len()
-                            && l.iter().zip(r.iter()).all(|((lt, ld), (rt, rd))| {
-                                lt == rt && without_mname(ld) == without_mname(rd)
-                            })
-                    } else {
-                        l == r
-                    };
-                    (
-                        name,
-                        l.record_type(),
-                        (!same).then_some(DriftKind::Different),
-                    )
-                }
-            };
-            if let Some(kind) = kind {
-                drift.push(Drift {
-                    owner: owner.clone(),
-                    record_type,
-                    kind,
-                });
-            }
-        }
-        drift
-    }
 }
 
 /// SOA data after the MNAME.
-fn without_mname(data: &[u8]) -> &[u8] {
+pub(crate) fn without_mname(data: &[u8]) -> &[u8] {
     rdata::name_length(data)
         .and_then(|n| data.get(n..))
         .unwrap_or(data)
@@ -333,47 +254,26 @@ pub fn project(template: &Zone, host: &Host) -> Zone {
     Template::new(template.clone()).project(host)
 }
 
-/// The next serial for a changed template (`YYYYMMDDnn`, RFC 1912 §2.2): the first serial
-/// of `year-month-day`, or `current + 1` where that would not be newer than `current` under
-/// RFC 1982 arithmetic.
-///
-/// ```
-/// use multiprimary::next_serial;
-/// assert_eq!(next_serial(2007010100, 2026, 11, 25), 2026112500);
-/// assert_eq!(next_serial(2026112500, 2026, 11, 25), 2026112501);
-/// // A serial ahead of today's (under RFC 1982) only moves on by one...
-/// assert_eq!(next_serial(4_000_000_000, 2026, 11, 25), 4_000_000_001);
-/// // ...and 2^32 - 1 is behind 2026112500, which follows it by wrapping.
-/// assert_eq!(next_serial(u32::MAX, 2026, 11, 25), 2026112500);
-/// ```
-pub fn next_serial(current: u32, year: u16, month: u8, day: u8) -> u32 {
-    let first = u32::from(year) * 1_000_000 + u32::from(month) * 10_000 + u32::from(day) * 100;
-    if serial_cmp(first, current) == Some(Ordering::Greater) {
-        first
-    } else {
-        current.wrapping_add(1)
+/// TTLs above 60 s on the self-referencing RRsets, and an SOA MINIMUM above 60 s.
+pub(crate) fn ttl_warnings(zone: &Zone, self_names: &[Name]) -> Vec<FleetWarning> {
+    let mut warnings = Vec::new();
+    for name in self_names {
+        for record_type in [RecordType::A, RecordType::AAAA] {
+            if let Some(rrset) = zone.rrset(name, record_type)
+                && rrset.ttl() > 60
+            {
+                warnings.push(FleetWarning::LongSelfTtl {
+                    name: name.clone(),
+                    record_type,
+                    ttl: rrset.ttl(),
+                });
+            }
+        }
     }
-}
-
-/// Compares two serials under RFC 1982 arithmetic (SERIAL_BITS = 32): `None` where the
-/// RFC leaves it undefined (they are exactly 2^31 apart).
-///
-/// ```
-/// use multiprimary::serial_cmp;
-/// use std::cmp::Ordering;
-/// assert_eq!(serial_cmp(1, 0), Some(Ordering::Greater));
-/// assert_eq!(serial_cmp(0, u32::MAX), Some(Ordering::Greater), "0 follows 2^32 - 1");
-/// assert_eq!(serial_cmp(0, 1 << 31), None);
-/// ```
-pub fn serial_cmp(a: u32, b: u32) -> Option<Ordering> {
-    const HALF: u32 = 1 << 31;
-    if a == b {
-        Some(Ordering::Equal)
-    } else if a.wrapping_sub(b) == HALF {
-        None
-    } else if (a < b && b - a < HALF) || (a > b && a - b > HALF) {
-        Some(Ordering::Less)
-    } else {
-        Some(Ordering::Greater)
+    if let Some(minimum) = zone.soa_minimum()
+        && minimum > 60
+    {
+        warnings.push(FleetWarning::LongSoaMinimum { minimum });
     }
+    warnings
 }
