@@ -560,11 +560,11 @@ fn without_placeholders_the_self_names_are_apex_and_www_where_they_hold_addresse
 fn project_options_add_self_names_in_canonical_order() {
     let options = ProjectOptions::new()
         .self_name(name("shop.example.com."))
-        .self_name(name("mail.example.com")) // made fully qualified
+        .self_name(name("mail")) // relative to the template's origin
         .self_name(name("shop.example.com.")); // once only
     assert_eq!(
         options.self_names,
-        [name("shop.example.com."), name("mail.example.com.")]
+        [name("shop.example.com."), name("mail")]
     );
 
     let zone = zone(
