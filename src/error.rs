@@ -432,9 +432,16 @@ pub enum ProblemKind {
         /// How many copies were dropped.
         count: usize,
     },
-    /// An NS or MX target inside the zone that has no A or AAAA record.
+    /// An NS, MX or SRV target inside the zone that has no A or AAAA record.
     #[error("target {target} is in the zone but has no A or AAAA records")]
     TargetWithoutAddress {
+        /// The target name.
+        target: Name,
+    },
+    /// An MX or SRV target that is a CNAME: RFC 2181 §10.3 forbids it, and mail and
+    /// service clients need not follow it.
+    #[error("target {target} is an alias (CNAME); it must name the host itself (RFC 2181 §10.3)")]
+    TargetIsAlias {
         /// The target name.
         target: Name,
     },
@@ -469,6 +476,7 @@ impl ProblemKind {
         match self {
             Self::Duplicate { .. }
             | Self::TargetWithoutAddress { .. }
+            | Self::TargetIsAlias { .. }
             | Self::BelowZoneCut { .. } => Severity::Warning,
             _ => Severity::Error,
         }

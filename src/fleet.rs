@@ -105,7 +105,7 @@ impl fmt::Display for Host {
 /// [...]}], "origin": ...}`, checked as [`Fleet::new`] checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "FleetForm"))]
+#[cfg_attr(feature = "serde", serde(from = "FleetForm"))]
 pub struct Fleet {
     hosts: Vec<Host>,
     /// The zone's origin, against which relative host names are looked up.
@@ -135,21 +135,34 @@ impl From<HostForm> for Host {
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
 struct FleetForm {
-    hosts: Vec<Host>,
+    hosts: CheckedHosts,
     #[serde(default)]
     origin: Option<Name>,
 }
 
+/// The hosts of a fleet, checked as they are read: an error raised here, inside the
+/// fleet's own form, is one a format can place (serde_json gives its line and column),
+/// where a check after the whole form was read could not be.
 #[cfg(feature = "serde")]
-impl TryFrom<FleetForm> for Fleet {
-    type Error = FleetError;
+struct CheckedHosts(Fleet);
 
-    fn try_from(form: FleetForm) -> Result<Self, FleetError> {
-        let fleet = Self::new(form.hosts)?;
-        Ok(Self {
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CheckedHosts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let hosts = Vec::<Host>::deserialize(deserializer)?;
+        Fleet::new(hosts)
+            .map(CheckedHosts)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<FleetForm> for Fleet {
+    fn from(form: FleetForm) -> Self {
+        Self {
             origin: form.origin,
-            ..fleet
-        })
+            ..form.hosts.0
+        }
     }
 }
 

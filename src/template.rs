@@ -248,12 +248,6 @@ fn set_soa_mname(zone: &mut Zone, mname: &Name) {
     }
 }
 
-/// The zone `host` serves, projected from `template` with its default self-referencing
-/// names (see [`Template::project`]).
-pub fn project(template: &Zone, host: &Host) -> Zone {
-    Template::new(template.clone()).project(host)
-}
-
 /// TTLs above 60 s on the self-referencing RRsets, and an SOA MINIMUM above 60 s.
 pub(crate) fn ttl_warnings(zone: &Zone, self_names: &[Name]) -> Vec<FleetWarning> {
     let mut warnings = Vec::new();

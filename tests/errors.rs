@@ -172,6 +172,9 @@ fn problem_rows() -> Vec<Row> {
     case(&format!("{HEAD}www A 192.0.2.2\nwww A 192.0.2.2\n"));
     case(&format!("{HEAD}@ MX 10 mail\n"));
     case(&format!(
+        "{HEAD}@ MX 10 mail\nmail CNAME ns\n_sip._tcp SRV 0 0 5060 mail\n"
+    ));
+    case(&format!(
         "{HEAD}sub NS ns.sub\nns.sub A 192.0.2.9\nx.sub TXT \"hidden\"\n"
     ));
     case(&format!("{HEAD}dn DNAME a.test.\nx.dn A 192.0.2.9\n"));

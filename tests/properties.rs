@@ -363,8 +363,8 @@ proptest! {
             let reprojected = Template::with_options(projection.clone(), &options).project(host);
             prop_assert_eq!(reprojected.to_string(), projection.to_string());
             prop_assert_eq!(&reprojected, &projection);
-            // The free function, with the names a projection implies (apex and www).
-            prop_assert_eq!(&multiprimary::project(&projection, host), &projection);
+            // With the names a projection implies (apex and www).
+            prop_assert_eq!(&Template::new(projection.clone()).project(host), &projection);
         }
     }
 

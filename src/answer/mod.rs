@@ -1,33 +1,5 @@
-//! The answer path: a zone compiled into an [`AnswerTable`], and
-//! [`AnswerTable::answer`], which turns query bytes into authoritative response bytes in a
-//! caller's buffer, without allocating and without panicking on any input.
-//!
-//! Semantics are those of an authoritative server (RFC 1034 §4.3.2 and successors): AA
-//! on in-zone answers; NXDOMAIN and NODATA with the SOA in authority, its TTL the smaller
-//! of the SOA's TTL and MINIMUM (RFC 2308 §3); in-zone CNAME chains (at most
-//! 8 steps); DNAME (RFC 6672) with a synthesized CNAME, and YXDOMAIN when the new name is
-//! too long; wildcards (RFC 4592); referrals below zone cuts with glue (AA clear; DS
-//! answered at the parent side); REFUSED outside the zone; FORMERR for malformed
-//! queries; NOTIMP for opcodes other than QUERY; EDNS(0) (RFC 6891: OPT echoed with a
-//! payload of 1232, BADVERS for versions above 0, DO echoed, options ignored); UDP
-//! responses no larger than the client allows (512 octets without EDNS), with TC and an
-//! empty answer when the answer does not fit; ANY answered with one RRset (RFC 8482); the
-//! question echoed as asked, case included.
-//!
-//! ```
-//! use multiprimary::{AnswerTable, Transport, Zone};
-//!
-//! let zone: Zone = "$ORIGIN example.\n@ 60 IN SOA ns h 1 2 3 4 5\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\n"
-//!     .parse()
-//!     .unwrap();
-//! let table = AnswerTable::compile(&zone).unwrap();
-//! // ID 0x1234, RD, one question: ns.example. A IN.
-//! let query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02ns\x07example\x00\x00\x01\x00\x01";
-//! let mut out = [0u8; 512];
-//! let len = table.answer(query, Transport::Udp, &mut out).unwrap();
-//! assert_eq!(&out[..4], b"\x12\x34\x85\x00", "ID, QR AA RD, NOERROR");
-//! assert_eq!(&out[len - 4..len], &[192, 0, 2, 1]);
-//! ```
+//! The answer path: a zone compiled into an [`AnswerTable`], and the allocation-free
+//! [`AnswerTable::answer`].
 
 mod compile;
 mod query;
@@ -88,11 +60,41 @@ pub enum Transport {
     /// [`EDNS_PAYLOAD`]); TC when the answer does not fit.
     Udp,
     /// TCP: up to 65,535 octets; TC is set only when the response is larger than `out`
-    /// or than 65,535 octets (a CNAME chain ending in a huge RRset).
+    /// or than 65,535 octets (a CNAME chain ending in a huge RRset). The message has no
+    /// two-octet length prefix: the caller frames it (RFC 1035 §4.2.2).
     Tcp,
 }
 
-/// A zone compiled for answering queries. See the [module docs](self).
+/// A zone compiled for answering queries, and [`AnswerTable::answer`], which turns query
+/// bytes into authoritative response bytes in a caller's buffer, without allocating and
+/// without panicking on any input.
+///
+/// Semantics are those of an authoritative server (RFC 1034 §4.3.2 and successors): AA
+/// on in-zone answers; NXDOMAIN and NODATA with the SOA in authority, its TTL the smaller
+/// of the SOA's TTL and MINIMUM (RFC 2308 §3); in-zone CNAME chains (at most
+/// 8 steps); DNAME (RFC 6672) with a synthesized CNAME, and YXDOMAIN when the new name is
+/// too long; wildcards (RFC 4592); referrals below zone cuts with glue (AA clear; DS
+/// answered at the parent side); REFUSED outside the zone; FORMERR for malformed
+/// queries; NOTIMP for opcodes other than QUERY; EDNS(0) (RFC 6891: OPT echoed with a
+/// payload of 1232, BADVERS for versions above 0, DO echoed, options ignored); UDP
+/// responses no larger than the client allows (512 octets without EDNS), with TC and an
+/// empty answer when the answer does not fit; ANY answered with one RRset (RFC 8482); the
+/// question echoed as asked, case included.
+///
+/// ```
+/// use multiprimary::{AnswerTable, Transport, Zone};
+///
+/// let zone: Zone = "$ORIGIN example.\n@ 60 IN SOA ns h 1 2 3 4 5\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\n"
+///     .parse()
+///     .unwrap();
+/// let table = AnswerTable::compile(&zone).unwrap();
+/// // ID 0x1234, RD, one question: ns.example. A IN.
+/// let query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02ns\x07example\x00\x00\x01\x00\x01";
+/// let mut out = [0u8; 512];
+/// let len = table.answer(query, Transport::Udp, &mut out).unwrap();
+/// assert_eq!(&out[..4], b"\x12\x34\x85\x00", "ID, QR AA RD, NOERROR");
+/// assert_eq!(&out[len - 4..len], &[192, 0, 2, 1]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct AnswerTable {
     origin: Box<[u8]>,
@@ -319,6 +321,41 @@ impl AnswerTable {
 
     /// Answers one query: reads `query`, writes the response into `out`, and returns its
     /// length. Allocates nothing; never panics; never writes past `out`.
+    ///
+    /// `query` and the response are DNS messages as RFC 1035 §4.1 defines them, *without*
+    /// the two-octet length prefix that frames each message on TCP (RFC 1035 §4.2.2): a
+    /// TCP server reads the prefix, passes the message, and writes `len` as a prefix
+    /// before `out[..len]`. The size of `out` bounds the response: over UDP it never
+    /// exceeds 512 octets, or the client's EDNS payload size up to [`EDNS_PAYLOAD`], so
+    /// 1,232 octets always suffice; over TCP a response can take up to 65,535 octets, and
+    /// one that does not fit a smaller `out` is truncated (TC set).
+    ///
+    /// Queries and responses can be built and read with hickory-proto's `Message`
+    /// (re-exported as `multiprimary::hickory_proto`). hickory's encoder writes the
+    /// question in lower case, so a test of the case-preserving echo (RFC 4343 §4.1)
+    /// needs query bytes written by hand, as in the [crate](self) example.
+    ///
+    /// ```
+    /// use multiprimary::{AnswerTable, Transport, Zone};
+    /// use multiprimary::hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
+    /// use multiprimary::hickory_proto::rr::{Name, RData, RecordType};
+    ///
+    /// let zone: Zone = "$ORIGIN example.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\n\
+    ///                   ns 60 A 192.0.2.1\n".parse().unwrap();
+    /// let table = AnswerTable::compile(&zone).unwrap();
+    ///
+    /// let mut query = Message::new(7, MessageType::Query, OpCode::Query);
+    /// query.add_query(Query::query(Name::from_ascii("ns.example.").unwrap(), RecordType::A));
+    /// let bytes = query.to_vec().unwrap();
+    ///
+    /// let mut out = [0u8; 1232]; // the most any UDP response takes
+    /// let len = table.answer(&bytes, Transport::Udp, &mut out).unwrap();
+    /// let response = Message::from_vec(&out[..len]).unwrap();
+    /// assert_eq!(response.metadata.id, 7);
+    /// assert_eq!(response.metadata.response_code, ResponseCode::NoError);
+    /// assert!(response.metadata.authoritative);
+    /// assert!(matches!(response.answers[0].data, RData::A(a) if a.0.octets() == [192, 0, 2, 1]));
+    /// ```
     ///
     /// # Errors
     ///

@@ -38,9 +38,13 @@ pub use rrset::{RecordRef, Rrset};
 use store::Store;
 pub(crate) use store::{Key, Node, canonical_key};
 
-/// The word a template writes where a host's own address belongs, as the data of an A or
-/// AAAA record (the seed article's convention). In a [`Zone`] it is an A or AAAA record
-/// with no data; [`RecordRef::is_placeholder`] tells.
+/// The word a template writes as the data of an A or AAAA record where each host's own
+/// address belongs: `www IN A LOCAL-IP`. Projecting the template for a host
+/// ([`Template::project`](crate::Template::project)) replaces it with that host's
+/// addresses; the names that hold it are the template's self-referencing names. Text
+/// holding it parses only with [`ParseOptions::template`](crate::text::ParseOptions::template).
+/// In a [`Zone`] it is an A or AAAA record with no data; [`RecordRef::is_placeholder`]
+/// tells.
 pub const PLACEHOLDER: &str = "LOCAL-IP";
 
 /// A zone: an origin, a class, and RRsets keyed by owner and type.
@@ -69,7 +73,7 @@ pub(crate) struct Duplicates {
 }
 
 /// Why a record could not be inserted into a zone.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecordError {
     /// The record's class is not the zone's.
@@ -105,6 +109,49 @@ pub enum RecordError {
         record_type: RecordType,
     },
 }
+
+impl PartialEq for RecordError {
+    /// Equal when of one kind with the same fields; hickory-proto's encoding errors
+    /// compare by their messages (`ProtoError` has no `PartialEq`).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Self::ClassMismatch { zone, record },
+                Self::ClassMismatch {
+                    zone: other_zone,
+                    record: other_record,
+                },
+            ) => zone == other_zone && record == other_record,
+            (Self::RelativeOwner { owner }, Self::RelativeOwner { owner: other }) => owner == other,
+            (
+                Self::Encode {
+                    owner,
+                    record_type,
+                    source,
+                },
+                Self::Encode {
+                    owner: other_owner,
+                    record_type: other_type,
+                    source: other_source,
+                },
+            ) => {
+                owner == other_owner
+                    && record_type == other_type
+                    && source.to_string() == other_source.to_string()
+            }
+            (
+                Self::InvalidData { owner, record_type },
+                Self::InvalidData {
+                    owner: other_owner,
+                    record_type: other_type,
+                },
+            ) => owner == other_owner && record_type == other_type,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for RecordError {}
 
 impl Zone {
     /// An empty zone of class IN for `origin` (made fully qualified).

@@ -15,8 +15,9 @@ impl Zone {
     /// no NS at the apex, CNAME beside other data or more than one CNAME, more than one
     /// DNAME, data below a DNAME (RFC 6672 §2.3), owners outside the origin, TTLs
     /// differing inside an RRset (RFC 2181 §5.2; RRSIGs excepted). Warnings: duplicate
-    /// records (kept once), in-zone NS or MX targets without address records, data
-    /// occluded below a zone cut (kept for transfers, never answered).
+    /// records (kept once), an MX or SRV target that is a CNAME (RFC 2181 §10.3), in-zone
+    /// NS, MX or SRV targets without address records, data occluded below a zone cut
+    /// (kept for transfers, never answered).
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         let origin = &self.origin;
@@ -170,7 +171,7 @@ impl Zone {
                             first,
                         );
                     }
-                    RecordType::NS | RecordType::MX => {
+                    RecordType::NS | RecordType::MX | RecordType::SRV => {
                         for (_, data, source) in rrset.entries() {
                             if let Some(kind) = self.check_target(record_type, data) {
                                 push(name, record_type, kind, self.location(source), None);
@@ -210,15 +211,20 @@ impl Zone {
         (at(0), at(1))
     }
 
-    /// What is wrong with an in-zone NS or MX target, if anything: no address records.
+    /// What is wrong with an in-zone NS, MX or SRV target, if anything: an MX or SRV
+    /// target that is an alias (RFC 2181 §10.3), or a target without address records.
     fn check_target(&self, record_type: RecordType, data: &[u8]) -> Option<ProblemKind> {
         let wire = rdata::target(record_type, data)?;
         let target = Name::from_bytes(wire).ok()?;
+        // (An SRV target of `.` says there is no such service, RFC 2782.)
         if !self.origin.zone_of(&target) || target.is_root() && !self.origin.is_root() {
             return None;
         }
-        if record_type == RecordType::MX && self.is_occluded(&target) {
+        if record_type != RecordType::NS && self.is_occluded(&target) {
             return None;
+        }
+        if record_type != RecordType::NS && self.rrset(&target, RecordType::CNAME).is_some() {
+            return Some(ProblemKind::TargetIsAlias { target });
         }
         let has_address = self
             .rrsets_at(&target)
