@@ -24,9 +24,10 @@ pub struct Rrset {
     // octets, only when `sourced`; zeros for a record that has none), data.
     pub(super) entries: Vec<u8>,
     pub(super) len: u32,
-    // Where the last entry starts: a record that sorts after it is appended at once, so an
+    // Where (in `entries`) the last entry starts: a record that sorts after it is appended
+    // at once, so an
     // RRset given in canonical order (or any order that mostly grows) builds in linear time.
-    pub(super) last: u32,
+    pub(super) last: usize,
     // False while a loader has appended records out of order (`push`), until `settle`
     // sorts them: only ever false inside `text::parse` and `wire::decode_axfr`.
     pub(super) sorted: bool,
@@ -270,7 +271,7 @@ impl Rrset {
         write_entry(&mut entry, self.sourced, ttl, data, source);
         self.entries.splice(position..position, entry);
         // The last entry moved up by the one put before it.
-        self.last += u32::try_from(header + data.len()).unwrap_or(0);
+        self.last += header + data.len();
         self.len += 1;
         Ok(())
     }
@@ -303,7 +304,7 @@ impl Rrset {
     /// Whether `data` sorts after the last record (the RRset is not empty).
     fn sorts_after_last(&self, data: &[u8], scratch: &mut (Vec<u8>, Vec<u8>)) -> bool {
         self.entries
-            .get(self.last as usize + self.header()..)
+            .get(self.last + self.header()..)
             .is_some_and(|last| {
                 compare_canonical(self.record_type, last, data, scratch) == Ordering::Less
             })
@@ -349,7 +350,7 @@ impl Rrset {
 
     /// Appends a record at the end, in order or not.
     fn append(&mut self, ttl: u32, data: &[u8], source: Option<Source>) {
-        self.last = u32::try_from(self.entries.len()).unwrap_or(0);
+        self.last = self.entries.len();
         // One reservation for the whole entry: most RRsets hold one record, and growing
         // appends would leave each with more capacity than it uses.
         self.entries.reserve(self.header() + data.len());
@@ -412,7 +413,7 @@ impl Rrset {
         let dropped = self.len.saturating_sub(kept) as usize;
         self.entries = entries;
         self.len = kept;
-        self.last = u32::try_from(last).unwrap_or(0);
+        self.last = last;
         self.sorted = true;
         (dropped, first)
     }
@@ -437,11 +438,11 @@ impl Rrset {
         self.entries.drain(range);
         self.len -= 1;
         // The last entry starts after every other.
-        let mut last = 0u32;
-        let mut at = 0u32;
+        let mut last = 0;
+        let mut at = 0;
         for (_, data) in self.iter() {
             last = at;
-            at += u32::try_from(header + data.len()).unwrap_or(0);
+            at += header + data.len();
         }
         self.last = last;
         true

@@ -27,8 +27,9 @@ impl Node {
         }
     }
 
-    /// The RRset of `record_type`, made empty if there is none (always `Some`).
-    fn rrset_mut(&mut self, record_type: RecordType) -> Option<&mut Rrset> {
+    /// The RRset of `record_type`, made empty if there is none.
+    #[allow(clippy::indexing_slicing)] // `index` is in bounds: see below
+    fn rrset_mut(&mut self, record_type: RecordType) -> &mut Rrset {
         let code = u16::from(record_type);
         // Records of one type usually come together: the last RRset first.
         let index = match self.rrsets.last() {
@@ -44,13 +45,13 @@ impl Node {
                 }
             },
         };
-        self.rrsets.get_mut(index)
+        // The last RRset's index, one binary search found, or one just inserted at.
+        &mut self.rrsets[index]
     }
 
     /// Inserts a record in canonical order; `false` if its canonical data is present.
     pub(crate) fn insert(&mut self, record_type: RecordType, ttl: u32, data: &[u8]) -> bool {
-        self.rrset_mut(record_type)
-            .is_some_and(|rrset| rrset.insert(ttl, data))
+        self.rrset_mut(record_type).insert(ttl, data)
     }
 
     /// Adds a record for a loader (see [`Rrset::push`]); [`Pushed::Unsorted`] means that
@@ -62,10 +63,7 @@ impl Node {
         data: &[u8],
         source: Option<Source>,
     ) -> Pushed {
-        self.rrset_mut(record_type)
-            .map_or(Pushed::Duplicate(None), |rrset| {
-                rrset.push(ttl, data, source)
-            })
+        self.rrset_mut(record_type).push(ttl, data, source)
     }
 
     /// Whether a loader left an RRset of this node unsorted.
