@@ -19,188 +19,42 @@ impl Zone {
     /// NS, MX or SRV targets without address records, data occluded below a zone cut
     /// (kept for transfers, never answered).
     pub fn validate(&self) -> Vec<Problem> {
-        let mut problems = Vec::new();
-        let origin = &self.origin;
-        let mut push = |owner: &Name,
-                        record_type: RecordType,
-                        kind: ProblemKind,
-                        location: Option<Location>,
-                        related: Option<Location>| {
-            problems.push(Problem {
-                owner: owner.clone(),
-                record_type,
-                kind,
-                location,
-                related,
-            });
+        let mut report = Report {
+            zone: self,
+            problems: Vec::new(),
         };
-        match self.rrset(origin, RecordType::SOA) {
-            None => push(
-                origin,
-                RecordType::SOA,
-                ProblemKind::NoSoa,
-                self.file_location(),
-                None,
-            ),
-            Some(soa) if soa.len() == 1 => {}
-            Some(soa) => {
-                let (first, second) = self.first_two(soa);
-                push(
-                    origin,
-                    RecordType::SOA,
-                    ProblemKind::MultipleSoa { count: soa.len() },
-                    second,
-                    first,
-                );
-            }
-        }
-        if self.rrset(origin, RecordType::NS).is_none() {
-            push(
-                origin,
-                RecordType::NS,
-                ProblemKind::NoApexNs,
-                self.file_location(),
-                None,
-            );
-        }
-        // The closest enclosing cut or DNAME: its owner, and where its NS or DNAME
-        // records were read.
+        report.apex();
+        // The closest enclosing cut and DNAME: their owners, and where their NS or DNAME
+        // records were read. In canonical order a name's descendants follow it directly,
+        // so each is the last one seen that is still an ancestor.
         let mut cut: Option<(&Name, Option<Source>)> = None;
         let mut dname: Option<(&Name, Option<Source>)> = None;
-        for Node { name, rrsets } in self.nodes.iter() {
-            if !origin.zone_of(name) {
-                for rrset in rrsets {
-                    push(
-                        name,
-                        rrset.record_type,
-                        ProblemKind::OutsideOrigin {
-                            origin: origin.clone(),
-                        },
-                        self.location(rrset.source()),
-                        None,
-                    );
-                }
+        for node in self.nodes.iter() {
+            let name = &node.name;
+            if !self.origin.zone_of(name) {
+                report.outside_origin(node);
                 continue;
             }
-            // In canonical order a name's descendants follow it directly, so the closest
-            // enclosing cut or DNAME is the last one seen that is still an ancestor.
             if cut.is_some_and(|(c, _)| !c.zone_of(name)) {
                 cut = None;
             }
             if dname.is_some_and(|(d, _)| !d.zone_of(name)) {
                 dname = None;
             }
-            let find = |t: RecordType| rrsets.iter().find(|r| r.record_type == t);
-            for rrset in rrsets {
-                let record_type = rrset.record_type;
-                let here = || self.location(rrset.source());
-                if record_type == RecordType::SOA && name != origin {
-                    push(name, record_type, ProblemKind::SoaNotAtApex, here(), None);
-                }
-                if let Some((cut, at)) = cut
-                    && !matches!(record_type, RecordType::A | RecordType::AAAA)
-                {
-                    push(
-                        name,
-                        record_type,
-                        ProblemKind::BelowZoneCut { cut: cut.clone() },
-                        here(),
-                        self.location(at),
-                    );
-                }
-                if let Some((dname, at)) = dname {
-                    push(
-                        name,
-                        record_type,
-                        ProblemKind::BelowDname {
-                            dname: dname.clone(),
-                        },
-                        here(),
-                        self.location(at),
-                    );
-                }
-                // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2).
-                if let Some(((first, first_at), (other, other_at))) = rrset
-                    .ttl_conflict()
-                    .filter(|_| record_type != RecordType::RRSIG)
-                {
-                    push(
-                        name,
-                        record_type,
-                        ProblemKind::TtlMismatch { first, other },
-                        self.location(other_at),
-                        self.location(first_at),
-                    );
-                }
-                match record_type {
-                    RecordType::CNAME => {
-                        if rrset.len() > 1 {
-                            let (first, second) = self.first_two(rrset);
-                            push(
-                                name,
-                                record_type,
-                                ProblemKind::MultipleCnames { count: rrset.len() },
-                                second,
-                                first,
-                            );
-                        }
-                        if let Some(other) = rrsets.iter().find(|r| {
-                            !matches!(
-                                r.record_type,
-                                RecordType::CNAME | RecordType::RRSIG | RecordType::NSEC
-                            )
-                        }) {
-                            push(
-                                name,
-                                record_type,
-                                ProblemKind::CnameAndOtherData {
-                                    other: other.record_type,
-                                },
-                                here(),
-                                self.location(other.source()),
-                            );
-                        }
-                    }
-                    RecordType::DNAME if rrset.len() > 1 => {
-                        let (first, second) = self.first_two(rrset);
-                        push(
-                            name,
-                            record_type,
-                            ProblemKind::MultipleDnames { count: rrset.len() },
-                            second,
-                            first,
-                        );
-                    }
-                    RecordType::NS | RecordType::MX | RecordType::SRV => {
-                        for (_, data, source) in rrset.entries() {
-                            if let Some(kind) = self.check_target(record_type, data) {
-                                push(name, record_type, kind, self.location(source), None);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+            for rrset in &node.rrsets {
+                report.placement(node, rrset, cut, dname);
+                report.rrset(node, rrset);
             }
-            if name != origin && cut.is_none() {
+            let find = |t: RecordType| node.rrsets.iter().find(|r| r.record_type == t);
+            if name != &self.origin && cut.is_none() {
                 cut = find(RecordType::NS).map(|ns| (name, ns.source()));
             }
             if dname.is_none() {
                 dname = find(RecordType::DNAME).map(|d| (name, d.source()));
             }
         }
-        for ((name, record_type), duplicates) in &self.duplicates {
-            let first = duplicates.first;
-            push(
-                name,
-                *record_type,
-                ProblemKind::Duplicate {
-                    count: duplicates.count,
-                },
-                self.location(first.and_then(|f| f.dropped)),
-                self.location(first.and_then(|f| f.kept)),
-            );
-        }
-        problems
+        report.duplicates();
+        report.problems
     }
 
     /// Where the first and second records of `rrset` (in the order they were read)
@@ -259,6 +113,177 @@ impl Zone {
             Ok(warnings)
         } else {
             Err(ZoneError::new(errors))
+        }
+    }
+}
+
+/// The problems found so far, and the zone they are found in.
+struct Report<'z> {
+    zone: &'z Zone,
+    problems: Vec<Problem>,
+}
+
+impl Report<'_> {
+    fn push(
+        &mut self,
+        owner: &Name,
+        record_type: RecordType,
+        kind: ProblemKind,
+        location: Option<Location>,
+        related: Option<Location>,
+    ) {
+        self.problems.push(Problem {
+            owner: owner.clone(),
+            record_type,
+            kind,
+            location,
+            related,
+        });
+    }
+
+    /// Where a record was read.
+    fn at(&self, source: Option<Source>) -> Option<Location> {
+        self.zone.location(source)
+    }
+
+    /// Exactly one SOA and an NS RRset at the apex.
+    fn apex(&mut self) {
+        let zone = self.zone;
+        let origin = &zone.origin;
+        match zone.rrset(origin, RecordType::SOA) {
+            None => self.push(
+                origin,
+                RecordType::SOA,
+                ProblemKind::NoSoa,
+                zone.file_location(),
+                None,
+            ),
+            Some(soa) if soa.len() == 1 => {}
+            Some(soa) => {
+                let (first, second) = zone.first_two(soa);
+                let kind = ProblemKind::MultipleSoa { count: soa.len() };
+                self.push(origin, RecordType::SOA, kind, second, first);
+            }
+        }
+        if zone.rrset(origin, RecordType::NS).is_none() {
+            let kind = ProblemKind::NoApexNs;
+            self.push(origin, RecordType::NS, kind, zone.file_location(), None);
+        }
+    }
+
+    /// Every RRset of a node outside the origin.
+    fn outside_origin(&mut self, node: &Node) {
+        for rrset in &node.rrsets {
+            let kind = ProblemKind::OutsideOrigin {
+                origin: self.zone.origin.clone(),
+            };
+            let here = self.at(rrset.source());
+            self.push(&node.name, rrset.record_type, kind, here, None);
+        }
+    }
+
+    /// Where an RRset may not be: an SOA below the apex, data below a zone cut (other
+    /// than glue addresses) or below a DNAME.
+    fn placement(
+        &mut self,
+        node: &Node,
+        rrset: &Rrset,
+        cut: Option<(&Name, Option<Source>)>,
+        dname: Option<(&Name, Option<Source>)>,
+    ) {
+        let record_type = rrset.record_type;
+        if record_type == RecordType::SOA && node.name != self.zone.origin {
+            let here = self.at(rrset.source());
+            self.push(
+                &node.name,
+                record_type,
+                ProblemKind::SoaNotAtApex,
+                here,
+                None,
+            );
+        }
+        if let Some((cut, at)) = cut
+            && !matches!(record_type, RecordType::A | RecordType::AAAA)
+        {
+            let kind = ProblemKind::BelowZoneCut { cut: cut.clone() };
+            let (here, there) = (self.at(rrset.source()), self.at(at));
+            self.push(&node.name, record_type, kind, here, there);
+        }
+        if let Some((dname, at)) = dname {
+            let kind = ProblemKind::BelowDname {
+                dname: dname.clone(),
+            };
+            let (here, there) = (self.at(rrset.source()), self.at(at));
+            self.push(&node.name, record_type, kind, here, there);
+        }
+    }
+
+    /// The rules of one RRset: one TTL, one CNAME alone, one DNAME, and NS, MX and SRV
+    /// targets.
+    fn rrset(&mut self, node: &Node, rrset: &Rrset) {
+        let zone = self.zone;
+        let (name, record_type) = (&node.name, rrset.record_type);
+        let here = || zone.location(rrset.source());
+        // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2).
+        if let Some(((first, first_at), (other, other_at))) = rrset
+            .ttl_conflict()
+            .filter(|_| record_type != RecordType::RRSIG)
+        {
+            let kind = ProblemKind::TtlMismatch { first, other };
+            self.push(
+                name,
+                record_type,
+                kind,
+                self.at(other_at),
+                self.at(first_at),
+            );
+        }
+        match record_type {
+            RecordType::CNAME => {
+                if rrset.len() > 1 {
+                    let (first, second) = zone.first_two(rrset);
+                    let kind = ProblemKind::MultipleCnames { count: rrset.len() };
+                    self.push(name, record_type, kind, second, first);
+                }
+                if let Some(other) = node.rrsets.iter().find(|r| {
+                    !matches!(
+                        r.record_type,
+                        RecordType::CNAME | RecordType::RRSIG | RecordType::NSEC
+                    )
+                }) {
+                    let kind = ProblemKind::CnameAndOtherData {
+                        other: other.record_type,
+                    };
+                    self.push(name, record_type, kind, here(), self.at(other.source()));
+                }
+            }
+            RecordType::DNAME if rrset.len() > 1 => {
+                let (first, second) = zone.first_two(rrset);
+                let kind = ProblemKind::MultipleDnames { count: rrset.len() };
+                self.push(name, record_type, kind, second, first);
+            }
+            RecordType::NS | RecordType::MX | RecordType::SRV => {
+                for (_, data, source) in rrset.entries() {
+                    if let Some(kind) = zone.check_target(record_type, data) {
+                        self.push(name, record_type, kind, self.at(source), None);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The duplicates the loaders dropped.
+    fn duplicates(&mut self) {
+        let zone = self.zone;
+        for ((name, record_type), duplicates) in &zone.duplicates {
+            let first = duplicates.first;
+            let kind = ProblemKind::Duplicate {
+                count: duplicates.count,
+            };
+            let dropped = self.at(first.and_then(|f| f.dropped));
+            let kept = self.at(first.and_then(|f| f.kept));
+            self.push(name, *record_type, kind, dropped, kept);
         }
     }
 }
