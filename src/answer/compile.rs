@@ -257,7 +257,6 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         index: Names::default(),
         nodes: Vec::new(),
     };
-    // Nodes first (names and empty non-terminals), so targets can be found.
     // NSEC3 owners are not names of the zone: a query for one is a Name Error (RFC 5155
     // §7.2.8, erratum 4622). Names holding only NSEC3 (and their RRSIGs) are left out.
     let names: Vec<(Vec<u8>, &Name)> = zone
@@ -268,83 +267,13 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         })
         .map(|n| (lower_wire(n), n))
         .collect();
+    // Nodes first (names and empty non-terminals), so targets can be found.
     for (key, _) in &names {
-        let mut at = 0;
-        // Every ancestor between the name and the origin exists as a node.
-        loop {
-            let suffix = key.get(at..).unwrap_or_default();
-            if suffix.len() < origin.len() {
-                break;
-            }
-            builder.node(suffix);
-            if suffix.len() == origin.len() {
-                break;
-            }
-            at += 1 + usize::from(key.get(at).copied().unwrap_or(0));
-        }
+        builder.nodes_to_apex(key);
     }
-    // Cuts, DNAMEs and wildcards.
-    let has = |key: &[u8], t: RecordType| zone.rrset(&name_of(key), t).is_some();
-    let keys: Vec<Box<[u8]>> = builder.index.keys().cloned().collect();
-    for key in &keys {
-        let id = builder.index.get(key).copied().unwrap_or(NONE);
-        let mut cut = NONE;
-        let mut dname = NONE;
-        let mut at = 0;
-        // From the name up to the apex; the highest cut and DNAME found win.
-        loop {
-            let suffix = key.get(at..).unwrap_or_default();
-            if suffix.len() < origin.len() {
-                break;
-            }
-            let suffix_id = builder.index.get(suffix).copied().unwrap_or(NONE);
-            if suffix.len() > origin.len() && has(suffix, RecordType::NS) {
-                cut = suffix_id;
-            }
-            if at > 0 && has(suffix, RecordType::DNAME) {
-                dname = suffix_id;
-            }
-            if suffix.len() == origin.len() {
-                break;
-            }
-            at += 1 + usize::from(key.get(at).copied().unwrap_or(0));
-        }
-        let mut wildcard_key = b"\x01*".to_vec();
-        wildcard_key.extend_from_slice(key);
-        let wildcard = builder
-            .index
-            .get(wildcard_key.as_slice())
-            .copied()
-            .unwrap_or(NONE);
-        if let Some(node) = builder.nodes.get_mut(id as usize) {
-            node.cut = cut;
-            node.dname = dname;
-            node.wildcard = wildcard;
-        }
-    }
-    // RRsets, rendered: each node's entries, then their fragments, side by side in the
-    // arena, so that an answer reads one stretch of memory after the index.
+    builder.link(zone);
     for (key, name) in &names {
-        let id = builder.index.get(key.as_slice()).copied().unwrap_or(NONE);
-        let table = builder.bytes.len();
-        let count = zone.rrsets_at(name).count();
-        builder.bytes.resize(table + count * RrsetEntry::SIZE, 0);
-        for (i, rrset) in zone.rrsets_at(name).enumerate() {
-            let entry = builder.rrset(zone, rrset)?;
-            // The RRset must fit a response to a question for its own name: header,
-            // question (the name, type, class) and the records.
-            if 12 + key.len() + 4 + entry.records.len as usize > usize::from(u16::MAX) {
-                return Err(CompileError::TooLarge);
-            }
-            let at = table + i * RrsetEntry::SIZE;
-            if let Some(slot) = builder.bytes.get_mut(at..at + RrsetEntry::SIZE) {
-                entry.encode(slot);
-            }
-        }
-        if let Some(node) = builder.nodes.get_mut(id as usize) {
-            node.rrsets = u32::try_from(table).map_err(|_| CompileError::TooLarge)?;
-            node.rrset_count = u16::try_from(count).map_err(|_| CompileError::TooLarge)?;
-        }
+        builder.rrsets(zone, key, name)?;
     }
     // `check` above refused a zone without its one apex SOA; should it be missing all the
     // same, the error says so.
@@ -371,6 +300,88 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
         bytes: builder.bytes,
         negative,
     })
+}
+
+/// The suffixes of the name `key` (lowercased wire form, in the zone) from itself up to
+/// the origin, each with the offset where it starts.
+fn suffixes(key: &[u8], origin_len: usize) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut at = Some(0usize);
+    std::iter::from_fn(move || {
+        let here = at?;
+        let suffix = key.get(here..).filter(|s| s.len() >= origin_len)?;
+        at = (suffix.len() > origin_len)
+            .then(|| here + 1 + usize::from(key.get(here).copied().unwrap_or(0)));
+        Some((here, suffix))
+    })
+}
+
+impl Builder {
+    /// Adds the node of `key` and of every ancestor between it and the origin.
+    fn nodes_to_apex(&mut self, key: &[u8]) {
+        for (_, suffix) in suffixes(key, self.origin.len()) {
+            self.node(suffix);
+        }
+    }
+
+    /// Links every node to the cut and the DNAME above it (the highest found win) and to
+    /// the wildcard below it.
+    fn link(&mut self, zone: &Zone) {
+        let has = |key: &[u8], t: RecordType| zone.rrset(&name_of(key), t).is_some();
+        let origin_len = self.origin.len();
+        let keys: Vec<Box<[u8]>> = self.index.keys().cloned().collect();
+        for key in &keys {
+            let id = self.index.get(key).copied().unwrap_or(NONE);
+            let mut cut = NONE;
+            let mut dname = NONE;
+            for (at, suffix) in suffixes(key, origin_len) {
+                let suffix_id = self.index.get(suffix).copied().unwrap_or(NONE);
+                if suffix.len() > origin_len && has(suffix, RecordType::NS) {
+                    cut = suffix_id;
+                }
+                if at > 0 && has(suffix, RecordType::DNAME) {
+                    dname = suffix_id;
+                }
+            }
+            let mut wildcard_key = b"\x01*".to_vec();
+            wildcard_key.extend_from_slice(key);
+            let wildcard = self
+                .index
+                .get(wildcard_key.as_slice())
+                .copied()
+                .unwrap_or(NONE);
+            if let Some(node) = self.nodes.get_mut(id as usize) {
+                node.cut = cut;
+                node.dname = dname;
+                node.wildcard = wildcard;
+            }
+        }
+    }
+
+    /// Renders the RRsets of `name`: the node's entries, then their fragments, side by
+    /// side in the arena, so that an answer reads one stretch of memory after the index.
+    fn rrsets(&mut self, zone: &Zone, key: &[u8], name: &Name) -> Result<(), CompileError> {
+        let id = self.index.get(key).copied().unwrap_or(NONE);
+        let table = self.bytes.len();
+        let count = zone.rrsets_at(name).count();
+        self.bytes.resize(table + count * RrsetEntry::SIZE, 0);
+        for (i, rrset) in zone.rrsets_at(name).enumerate() {
+            let entry = self.rrset(zone, rrset)?;
+            // The RRset must fit a response to a question for its own name: header,
+            // question (the name, type, class) and the records.
+            if 12 + key.len() + 4 + entry.records.len as usize > usize::from(u16::MAX) {
+                return Err(CompileError::TooLarge);
+            }
+            let at = table + i * RrsetEntry::SIZE;
+            if let Some(slot) = self.bytes.get_mut(at..at + RrsetEntry::SIZE) {
+                entry.encode(slot);
+            }
+        }
+        if let Some(node) = self.nodes.get_mut(id as usize) {
+            node.rrsets = u32::try_from(table).map_err(|_| CompileError::TooLarge)?;
+            node.rrset_count = u16::try_from(count).map_err(|_| CompileError::TooLarge)?;
+        }
+        Ok(())
+    }
 }
 
 /// A name's lowercased uncompressed wire form.
