@@ -6,8 +6,8 @@
 //! ```
 //!
 //! Inputs:
-//! - the IANA root zone from `../shared/corpus/root.zone` (skipped, with a note,
-//!   when that file is not there);
+//! - the IANA root zone, `tests/data/root.zone` (built into the bench; provenance in
+//!   `tests/data/README.md`);
 //! - a generated zone of 1,000,000 records (`tests/support/generate.rs`, seed 1).
 //!
 //! Groups report bytes of zone text per second: `parse/root.zone` and
@@ -30,7 +30,8 @@ use multiprimary::text::{ParseOptions, parse, write};
 #[path = "../tests/support/generate.rs"]
 mod generate;
 
-const ROOT_ZONE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/root.zone");
+/// The IANA root zone (see `tests/data/README.md`).
+const ROOT_ZONE: &str = include_str!("../tests/data/root.zone");
 const GENERATED_RECORDS: usize = 1_000_000;
 const GENERATED_ORIGIN: &str = "example.com.";
 
@@ -76,23 +77,14 @@ fn parse_cases(group: &mut BenchmarkGroup<'_, WallTime>, label: &str, text: &str
 }
 
 fn root_zone(c: &mut Criterion) {
-    let text = match std::fs::read_to_string(ROOT_ZONE) {
-        Ok(text) => text,
-        Err(error) => {
-            println!(
-                "note: {ROOT_ZONE} unreadable ({error}); skipping parse/root.zone and write/root.zone"
-            );
-            return;
-        }
-    };
     let origin = Name::root();
 
     let mut group = c.benchmark_group("parse/root.zone");
-    parse_cases(&mut group, "root.zone", &text, &origin);
+    parse_cases(&mut group, "root.zone", ROOT_ZONE, &origin);
     group.finish();
 
     let options = ParseOptions::new().origin(origin).file_name("root.zone");
-    let zone = match parse(&text, &options) {
+    let zone = match parse(ROOT_ZONE, &options) {
         Ok(zone) => zone,
         Err(error) => {
             println!("note: root.zone does not parse, skipping write/root.zone: {error}");

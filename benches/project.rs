@@ -5,8 +5,8 @@
 //! ```
 //!
 //! Inputs:
-//! - the IANA root zone from `../shared/corpus/root.zone` (skipped, with a note, when
-//!   that file is not there) as a template whose one self-referencing name is the apex,
+//! - the IANA root zone, `tests/data/root.zone` (built into the bench; provenance in
+//!   `tests/data/README.md`), as a template whose one self-referencing name is the apex,
 //!   with the fleet its apex NS and glue give (the 13 root servers);
 //! - a generated template of 1,000,000 records (`tests/support/generate.rs`, seed 1, its
 //!   apex and `www` addresses replaced by `LOCAL-IP` placeholders), and one of 1,000
@@ -32,7 +32,8 @@ use multiprimary::{Fleet, Host, ProjectOptions, Template, Zone};
 #[path = "../tests/support/generate.rs"]
 mod generate;
 
-const ROOT_ZONE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/root.zone");
+/// The IANA root zone (see `tests/data/README.md`).
+const ROOT_ZONE: &str = include_str!("../tests/data/root.zone");
 const GENERATED_ORIGIN: &str = "example.com.";
 const FLEET_SIZES: [usize; 3] = [2, 16, 128];
 
@@ -49,17 +50,10 @@ fn project_all(template: &Template, fleet: &Fleet) -> usize {
 }
 
 fn root_zone(c: &mut Criterion) {
-    let text = match std::fs::read_to_string(ROOT_ZONE) {
-        Ok(text) => text,
-        Err(error) => {
-            println!("note: {ROOT_ZONE} unreadable ({error}); skipping project/root.zone");
-            return;
-        }
-    };
     let options = ParseOptions::new()
         .origin(Name::root())
         .file_name("root.zone");
-    let zone = match parse(&text, &options) {
+    let zone = match parse(ROOT_ZONE, &options) {
         Ok(zone) => zone,
         Err(error) => {
             println!("note: root.zone does not parse, skipping project/root.zone: {error}");

@@ -1,12 +1,12 @@
 //! Parses a master file and prints its record count: `parse FILE [--origin NAME]`.
 //!
 //! ```text
-//! cargo run --release --example parse -- ../shared/corpus/root.zone --origin .
+//! cargo run --release --example parse -- tests/data/root.zone --origin .
 //! ```
 //!
 //! It exists to measure the parser on its own, for instance its peak memory with
-//! `/usr/bin/time -v target/release/examples/parse FILE` (see
-//! `scripts/bench-parse.sh`). Prints `records: N` on success; on failure
+//! `/usr/bin/time -v` on the built example (`scripts/bench-parse.sh` does that, with the
+//! binary found where cargo built it). Prints `records: N` on success; on failure
 //! prints `error: ...` on stderr and exits non-zero (2 for bad arguments, 1 for
 //! a file that cannot be read or parsed).
 

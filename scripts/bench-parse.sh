@@ -8,7 +8,7 @@
 # 1. `cargo bench --bench parse` (multiprimary vs hickory-proto, root zone and a
 #    generated 1,000,000-record zone; see benches/parse.rs).
 # 2. One generated zone of RECORDS records (examples/genzone.rs, seed 1), then
-#    /usr/bin/time -v over: target/release/examples/parse, nsd-checkzone, and
+#    /usr/bin/time -v over: the `parse` example (release), nsd-checkzone, and
 #    named-checkzone -i local (always `-i local`: the default resolves
 #    out-of-zone names through the system resolver). Prints wall time, MB/s of
 #    zone text (10^6 bytes) and peak RSS for each; with RUNS > 1, the best wall
@@ -16,7 +16,8 @@
 #
 # Installs `time`, `nsd` and `bind9-utils` with apt-get when they are missing.
 set -euo pipefail
-
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 cd "$(dirname "$0")/.."
 
 RECORDS=${RECORDS:-1000000}
@@ -48,7 +49,8 @@ if [ "$BENCH" != 0 ]; then
 fi
 
 cargo build --release --quiet --example parse --example genzone
-examples="${CARGO_TARGET_DIR:-target}/release/examples"
+target=$(target_dir) || { echo "bench-parse: error: cargo metadata gave no target directory" >&2; exit 2; }
+examples=$target/release/examples
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -108,7 +108,8 @@ taskset -c "$SERVER_CPU" true 2>/dev/null || die "cannot pin to CPU $SERVER_CPU 
 taskset -c "$CLIENT_CPU" true 2>/dev/null || die "cannot pin to CPU $CLIENT_CPU (taskset -c $CLIENT_CPU)"
 
 # ---- build ------------------------------------------------------------------
-examples="${CARGO_TARGET_DIR:-target}/release/examples"
+target=$(target_dir) || die "cargo metadata gave no target directory"
+examples=$target/release/examples
 build=(cargo build --release --quiet --example render --example genzone --example zone)
 [[ -z ${SERVE:-} ]] && build+=(--example serve)
 say "${build[*]}"

@@ -68,7 +68,10 @@ if [[ $(kdig -h 2>&1 || true) != *'+[no]json'* ]]; then
 fi
 
 # ---- build ------------------------------------------------------------------
-UDP=${DIFF_UDP:-target/release/examples/udp}
+if [[ -z ${DIFF_UDP:-} ]]; then
+    target=$(target_dir) || { echo "differential: error: cargo metadata gave no target directory" >&2; exit 2; }
+fi
+UDP=${DIFF_UDP:-$target/release/examples/udp}
 if [[ -z ${DIFF_UDP:-} ]]; then
     echo "differential: cargo build --release --example udp"
     if ! cargo build --release --example udp --quiet; then

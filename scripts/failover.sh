@@ -81,7 +81,10 @@ command -v python3 >/dev/null 2>&1 || {
 }
 
 # ---- build ------------------------------------------------------------------
-SERVE=${FAILOVER_SERVE:-target/release/examples/serve}
+if [[ -z ${FAILOVER_SERVE:-} ]]; then
+    target=$(target_dir) || { echo "failover: error: cargo metadata gave no target directory" >&2; exit 2; }
+fi
+SERVE=${FAILOVER_SERVE:-$target/release/examples/serve}
 if [[ -z ${FAILOVER_SERVE:-} ]]; then
     echo "failover: cargo build --release --example serve"
     if ! cargo build --release --example serve --quiet; then

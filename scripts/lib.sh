@@ -48,3 +48,16 @@ cleanup() {
     done
     rm -rf "$tmp"
 }
+
+# target_dir: prints the directory cargo builds this package into, as cargo reports it
+# (`CARGO_TARGET_DIR`, `build.target-dir` in a cargo config, or the default `target/`), so
+# that a script finds what `cargo build` wrote wherever that is. Returns 1 when cargo
+# cannot say.
+target_dir() {
+    local metadata dir
+    metadata=$(cargo metadata --format-version 1 --no-deps) || return 1
+    # One line of JSON; serde_json escapes only `"`, `\` and control characters in a path.
+    dir=$(printf '%s\n' "$metadata" | sed -n 's/.*"target_directory":"\([^"\\]*\)".*/\1/p')
+    [[ -n $dir ]] || return 1
+    printf '%s\n' "$dir"
+}

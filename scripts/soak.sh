@@ -100,7 +100,10 @@ fi
 command -v python3 >/dev/null 2>&1 || die "python3 is needed for the prober and the sender"
 
 # ---- build ------------------------------------------------------------------
-SERVE=${SOAK_SERVE:-${CARGO_TARGET_DIR:-target}/release/examples/serve}
+if [[ -z ${SOAK_SERVE:-} ]]; then
+    target=$(target_dir) || die "cargo metadata gave no target directory"
+fi
+SERVE=${SOAK_SERVE:-$target/release/examples/serve}
 if [[ -z ${SOAK_SERVE:-} ]]; then
     echo "soak: cargo build --release --example serve"
     cargo build --release --example serve --quiet || die "cargo build failed"

@@ -18,12 +18,15 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/example.rs"]
+mod example;
+
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -38,28 +41,6 @@ const TEMPLATE_FILE: &str = concat!(
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-/// Builds `serve` and `check` once, and gives the directory holding them.
-fn examples() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let output = Command::new(env!("CARGO"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["build", "-q", "--example", "serve", "--example", "check"])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "cargo build failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        // CARGO_TARGET_TMPDIR is TARGET/tmp; a plain `cargo build` writes TARGET/debug.
-        Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .unwrap()
-            .join("debug/examples")
-    })
-}
 
 /// A directory under the target's temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -113,7 +94,7 @@ struct Server {
 impl Server {
     /// Starts `serve ZONE --listen 127.0.0.1:0` and waits for `listening on ADDR:PORT`.
     fn start(zone: &Path) -> Self {
-        let mut child = Command::new(examples().join("serve"))
+        let mut child = Command::new(example::path("serve"))
             .arg(zone)
             .args(["--listen", "127.0.0.1:0", "--origin", "example.com."])
             .stdin(Stdio::null())
@@ -212,7 +193,7 @@ impl Drop for Responder {
 
 /// `check ARGS`, run as built.
 fn check(args: &[String]) -> Output {
-    Command::new(examples().join("check"))
+    Command::new(example::path("check"))
         .args(args)
         .output()
         .unwrap()

@@ -15,12 +15,15 @@
     clippy::indexing_slicing
 )] // test code: a failed unwrap or an out-of-range index is a failed test
 
+#[path = "support/example.rs"]
+mod example;
+
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{OnceLock, mpsc};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use multiprimary::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
@@ -1192,20 +1195,6 @@ fn a_query_of_65535_octets_is_answered_and_a_lying_arcount_is_formerr() {
 
 const ANSWER_ZONE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/answer.zone");
 
-/// `serve`, built once per test run.
-fn serve_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "--example", "serve"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/serve")
-    })
-}
-
 /// A `serve` process for `tests/data/answer.zone` on `127.0.0.1:0`, killed (by its handle)
 /// and reaped on drop.
 struct Server {
@@ -1234,7 +1223,7 @@ impl Server {
     /// Starts `serve ZONE --listen 127.0.0.1:0`; what it said if it never said
     /// `listening on`.
     fn try_start() -> Result<Self, Vec<String>> {
-        let mut child = Command::new(serve_binary())
+        let mut child = Command::new(example::path("serve"))
             .args([ANSWER_ZONE, "--listen", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

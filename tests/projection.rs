@@ -2,10 +2,10 @@
 //! names, the fleet and its checks, projection, degraded projection, drift between copies,
 //! serials (RFC 1982), the `render` example as a user runs it, and the serde forms.
 //!
-//! The seed article is never quoted here: the test that reproduces it reads the article
-//! file at run time, takes the two zone files it prints out of the text, and compares the
-//! projections of `examples/data/example.com.template` against them record by record. It
-//! skips (with a note on stderr) where the article is absent.
+//! The seed article is never quoted here: the two zone files it prints are data,
+//! `tests/data/article.bob.zone` and `tests/data/article.bill.zone`, and the test that
+//! reproduces the article compares the projections of `examples/data/example.com.template`
+//! against them record by record.
 //!
 //! Other expected values come from DESIGN.md and the RFCs, worked out by hand: the order of
 //! hosts is that of the canonical apex NS RRset (RFC 4034 §6.3: RDATA compared as octet
@@ -22,7 +22,7 @@
 
 use std::cmp::Ordering;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use multiprimary::hickory_proto::rr::rdata::{SOA, TXT};
@@ -42,10 +42,11 @@ const TEMPLATE_FILE: &str = concat!(
     "/examples/data/example.com.template"
 );
 
-/// Where the seed article lives: beside the project, in the shared directory.
-fn article_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/000_cdb4940c4b711ea1.txt")
-}
+/// The two zone files the seed article prints, bob's and bill's (see `tests/data/README.md`).
+const ARTICLE_FILES: [&str; 2] = [
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/article.bob.zone"),
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/article.bill.zone"),
+];
 
 fn name(text: &str) -> Name {
     Name::from_ascii(text).unwrap_or_else(|e| panic!("bad test name {text:?}: {e}"))
@@ -87,63 +88,22 @@ fn seed_template() -> Zone {
 }
 
 /// The zone files the article prints, parsed with origin example.com., keyed by the host
-/// in their SOA MNAME; `None` (after a note on stderr) where the article is absent.
-///
-/// A zone file in the article is an indented block that begins with a `$TTL` line and
-/// runs to the first line that is neither blank nor indented.
-fn article_zones() -> Option<Vec<(Name, Zone)>> {
-    let path = article_path();
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping the seed comparison: {} is absent", path.display());
-        return None;
-    };
-    let mut blocks: Vec<Vec<&str>> = Vec::new();
-    let mut current: Option<Vec<&str>> = None;
-    for line in text.lines() {
-        let indented = line.starts_with(' ') || line.starts_with('\t');
-        if let Some(block) = current.as_mut() {
-            if line.trim().is_empty() || indented {
-                block.push(line);
-                continue;
-            }
-            blocks.extend(current.take());
-        }
-        if indented && line.trim_start().starts_with("$TTL") {
-            current = Some(vec![line]);
-        }
-    }
-    blocks.extend(current);
-    let zones: Vec<(Name, Zone)> = blocks
+/// in their SOA MNAME.
+fn article_zones() -> Vec<(Name, Zone)> {
+    ARTICLE_FILES
         .iter()
-        .map(|block| {
-            // Remove the article's indentation: in a master file, a line that begins with
-            // white space continues the previous owner.
-            let indent = block
-                .iter()
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| l.len() - l.trim_start().len())
-                .min()
-                .unwrap_or(0);
-            let text: String = block
-                .iter()
-                .map(|l| format!("{}\n", l.get(indent..).unwrap_or("")))
-                .collect();
+        .map(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
             let zone = parse(
                 &text,
                 &ParseOptions::new()
                     .origin(name("example.com."))
-                    .file_name("article"),
+                    .file_name(*path),
             )
             .unwrap_or_else(|e| panic!("article zone does not parse: {e}\n{text}"));
             (soa(&zone).mname, zone)
         })
-        .collect();
-    assert_eq!(
-        zones.len(),
-        2,
-        "the article prints two zone files, for bob and bill"
-    );
-    Some(zones)
+        .collect()
 }
 
 /// The apex SOA record's data and TTL.
@@ -315,9 +275,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn the_seed_template_projects_to_the_articles_two_zone_files() {
-    let Some(article) = article_zones() else {
-        return;
-    };
+    let article = article_zones();
     let template = Template::new(seed_template());
     let (fleet, warnings) = template.fleet(&[]).unwrap();
     assert_eq!(warnings, vec![], "the article's timers are all 60 s");
@@ -1298,13 +1256,11 @@ fn the_render_example_prints_writes_and_refuses_as_documented() {
     let check = |zone: &Zone, host_name: &str| {
         let expected = template.project(host(&fleet, host_name));
         assert_eq!(*zone, expected, "{host_name}");
-        if let Some(article) = &article {
-            let (_, from_article) = article
-                .iter()
-                .find(|(mname, _)| *mname == name(host_name))
-                .unwrap();
-            assert_eq!(records(zone), records(from_article), "{host_name}");
-        }
+        let (_, from_article) = article
+            .iter()
+            .find(|(mname, _)| *mname == name(host_name))
+            .unwrap();
+        assert_eq!(records(zone), records(from_article), "{host_name}");
     };
 
     // No arguments: the seed's zones, bob's and bill's, each after a comment naming it.

@@ -7,6 +7,9 @@
     clippy::indexing_slicing
 )] // test helpers may panic
 
+#[path = "support/example.rs"]
+mod example;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::process::{Child, Command, Stdio};
@@ -20,16 +23,6 @@ const TEMPLATE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/examples/data/example.com.template"
 );
-
-fn serve_binary() -> std::path::PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "-q", "--example", "serve"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/serve")
-}
 
 /// A loopback port nobody listens on right now (UDP and TCP).
 fn free_port() -> u16 {
@@ -52,7 +45,7 @@ impl Server {
     fn start(args: &[&str]) -> Self {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(serve_binary())
+        let mut child = Command::new(example::path("serve"))
             .args(args)
             .args(["--listen", &listen])
             .stderr(Stdio::piped())
@@ -237,7 +230,7 @@ fn a_zone_served_as_written_answers_and_a_bad_one_is_refused() {
     let response = server.ask("www.example.", RecordType::A);
     assert!(response.metadata.authoritative);
     assert_eq!(response.answers.len(), 2);
-    let output = Command::new(serve_binary())
+    let output = Command::new(example::path("serve"))
         .args([TEMPLATE, "--listen", &format!("127.0.0.1:{}", free_port())])
         .output()
         .unwrap();

@@ -165,14 +165,11 @@ mod support {
         parse(&text, &ParseOptions::new().file_name("rich.zone")).unwrap()
     }
 
-    /// The root zone of the shared corpus, when it is there.
-    pub(super) fn root_zone() -> Option<Zone> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/root.zone");
-        let Ok(text) = std::fs::read_to_string(path) else {
-            eprintln!("skipping: {path} is not present");
-            return None;
-        };
-        Some(parse(&text, &ParseOptions::new().file_name("root.zone")).unwrap())
+    /// The IANA root zone (`tests/data/root.zone`, see `tests/data/README.md`).
+    pub(super) fn root_zone() -> Zone {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/root.zone");
+        let text = std::fs::read_to_string(path).unwrap();
+        parse(&text, &ParseOptions::new().file_name("root.zone")).unwrap()
     }
 
     /// A small valid zone: SOA, apex NS, and the NS's address. Tests append lines to it.
@@ -1498,10 +1495,8 @@ fn rich_zone_parses_as_written_and_round_trips() {
 }
 
 #[test]
-fn root_zone_round_trips_when_present() {
-    let Some(zone) = root_zone() else {
-        return;
-    };
+fn root_zone_round_trips() {
+    let zone = root_zone();
     assert_eq!(zone.origin(), &Name::root());
     // 22,094 lines, one record each, no duplicates.
     assert_eq!(zone.len(), 22_094);
@@ -1875,10 +1870,8 @@ fn data_below_a_dname_is_an_error() {
 }
 
 #[test]
-fn root_zone_validates_clean_when_present() {
-    let Some(zone) = root_zone() else {
-        return;
-    };
+fn root_zone_validates_clean() {
+    let zone = root_zone();
     let found = zone.validate();
     for problem in &found {
         eprintln!("root.zone: {problem}");

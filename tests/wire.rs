@@ -8,7 +8,7 @@ use multiprimary::text::{ParseOptions, parse};
 use multiprimary::wire::{self, MAX_MESSAGE, WireError};
 use std::str::FromStr;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/root.zone");
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/root.zone");
 
 fn seed() -> Zone {
     let text = include_str!("../examples/data/example.com.zone");
@@ -78,10 +78,7 @@ fn names_are_compressed() {
 
 #[test]
 fn root_zone_round_trips_through_many_messages_within_the_size_limit() {
-    let Ok(text) = std::fs::read_to_string(ROOT) else {
-        eprintln!("skipped: {ROOT} is absent");
-        return;
-    };
+    let text = std::fs::read_to_string(ROOT).unwrap();
     let zone = parse(&text, &ParseOptions::new().origin(Name::root())).unwrap();
     let messages = wire::encode_axfr(&zone, 0).unwrap();
     assert!(messages.len() > 1);
