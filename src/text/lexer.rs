@@ -71,30 +71,9 @@ impl<'a> Lexer<'a> {
         let mut depth = 0u32;
         let mut open = self.position(self.at);
         let mut blank_owner = false;
-        let input = self.input;
         loop {
-            let Some(&byte) = input.get(self.at) else {
-                if self.at - self.line_start > self.max_line {
-                    return Err((
-                        self.position(self.line_start),
-                        ParseErrorKind::LineTooLong {
-                            limit: self.max_line,
-                        },
-                    ));
-                }
-                if depth > 0 {
-                    return Err((
-                        open,
-                        ParseErrorKind::UnbalancedParenthesis {
-                            detail: "`(` is never closed",
-                        },
-                    ));
-                }
-                return Ok(if tokens.is_empty() {
-                    None
-                } else {
-                    Some(blank_owner)
-                });
+            let Some(&byte) = self.input.get(self.at) else {
+                return self.end_of_input(depth, open, tokens, blank_owner);
             };
             match byte {
                 b' ' | b'\t' | b'\r' => {
@@ -113,7 +92,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b';' => {
-                    let rest = input.get(self.at..).unwrap_or_default();
+                    let rest = self.input.get(self.at..).unwrap_or_default();
                     self.at += rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
                 }
                 b'(' => {
@@ -135,77 +114,102 @@ impl<'a> Lexer<'a> {
                     depth -= 1;
                     self.at += 1;
                 }
-                b'"' => {
-                    let position = self.position(self.at);
-                    let start = self.at + 1;
-                    let mut end = start;
-                    loop {
-                        match input.get(end) {
-                            Some(b'"') => break,
-                            Some(b'\\') => end += 2,
-                            Some(b'\n') | None => {
-                                return Err((position, ParseErrorKind::UnterminatedQuote));
-                            }
-                            Some(_) => end += 1,
-                        }
-                    }
-                    let raw = input.get(start..end).unwrap_or_default();
-                    if raw.contains(&b'\n') {
-                        return Err((position, ParseErrorKind::UnterminatedQuote));
-                    }
-                    tokens.push(Token {
-                        raw,
-                        quoted: true,
-                        position,
-                    });
-                    self.at = end + 1;
-                }
-                _ => {
-                    let position = self.position(self.at);
-                    let start = self.at;
-                    let mut end = start;
-                    while let Some(&b) = input.get(end) {
-                        match b {
-                            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' => break,
-                            b'\\' => {
-                                end += if input.get(end + 1).is_some_and(|&n| n != b'\n') {
-                                    2
-                                } else {
-                                    1
-                                }
-                            }
-                            // `key="value"` (SVCB parameters): the quoted value belongs to
-                            // this token.
-                            b'"' if end > start && input.get(end - 1) == Some(&b'=') => {
-                                end += 1;
-                                loop {
-                                    match input.get(end) {
-                                        Some(b'"') => break,
-                                        Some(b'\\') => end += 2,
-                                        Some(b'\n') | None => {
-                                            return Err((
-                                                position,
-                                                ParseErrorKind::UnterminatedQuote,
-                                            ));
-                                        }
-                                        Some(_) => end += 1,
-                                    }
-                                }
-                                end += 1;
-                            }
-                            b'"' => break,
-                            _ => end += 1,
-                        }
-                    }
-                    let end = end.min(input.len());
-                    tokens.push(Token {
-                        raw: input.get(start..end).unwrap_or_default(),
-                        quoted: false,
-                        position,
-                    });
-                    self.at = end;
-                }
+                b'"' => tokens.push(self.quoted()?),
+                _ => tokens.push(self.word()?),
             }
+        }
+    }
+
+    /// The end of the input: the last entry, or `None` if there is none; an error for a
+    /// last line that is too long or a `(` never closed (opened at `open`).
+    fn end_of_input(
+        &self,
+        depth: u32,
+        open: Position,
+        tokens: &[Token<'a>],
+        blank_owner: bool,
+    ) -> Result<Option<bool>, LexError> {
+        if self.at - self.line_start > self.max_line {
+            return Err((
+                self.position(self.line_start),
+                ParseErrorKind::LineTooLong {
+                    limit: self.max_line,
+                },
+            ));
+        }
+        if depth > 0 {
+            return Err((
+                open,
+                ParseErrorKind::UnbalancedParenthesis {
+                    detail: "`(` is never closed",
+                },
+            ));
+        }
+        Ok((!tokens.is_empty()).then_some(blank_owner))
+    }
+
+    /// A quoted string at `self.at` (its raw bytes are those between the quotes).
+    fn quoted(&mut self) -> Result<Token<'a>, LexError> {
+        let position = self.position(self.at);
+        let start = self.at + 1;
+        let end = closing_quote(self.input, start, position)?;
+        let raw = self.input.get(start..end).unwrap_or_default();
+        // (An escaped newline does not continue a string onto the next line.)
+        if raw.contains(&b'\n') {
+            return Err((position, ParseErrorKind::UnterminatedQuote));
+        }
+        self.at = end + 1;
+        Ok(Token {
+            raw,
+            quoted: true,
+            position,
+        })
+    }
+
+    /// A word at `self.at`: up to white space, a comment, a parenthesis or a quote, with
+    /// `\X` escapes kept; a `key="value"` (SVCB parameters) keeps its quoted value.
+    fn word(&mut self) -> Result<Token<'a>, LexError> {
+        let input = self.input;
+        let position = self.position(self.at);
+        let start = self.at;
+        let mut end = start;
+        while let Some(&b) = input.get(end) {
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'(' | b')' => break,
+                b'\\' => {
+                    end += if input.get(end + 1).is_some_and(|&n| n != b'\n') {
+                        2
+                    } else {
+                        1
+                    }
+                }
+                b'"' if end > start && input.get(end - 1) == Some(&b'=') => {
+                    end = closing_quote(input, end + 1, position)? + 1;
+                }
+                b'"' => break,
+                _ => end += 1,
+            }
+        }
+        let end = end.min(input.len());
+        self.at = end;
+        Ok(Token {
+            raw: input.get(start..end).unwrap_or_default(),
+            quoted: false,
+            position,
+        })
+    }
+}
+
+/// Where the quote that closes a quoted string starting at `from` is (escapes skipped);
+/// an error (at `position`, the opening quote) if the line or the input ends first.
+fn closing_quote(input: &[u8], from: usize, position: Position) -> Result<usize, LexError> {
+    let mut end = from;
+    loop {
+        match input.get(end) {
+            Some(b'"') => return Ok(end),
+            Some(b'\\') => end += 2,
+            Some(b'\n') | None => return Err((position, ParseErrorKind::UnterminatedQuote)),
+            Some(_) => end += 1,
         }
     }
 }
