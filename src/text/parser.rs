@@ -195,6 +195,7 @@ impl Parser<'_> {
         }
     }
 
+    /// A `$` directive: `$ORIGIN`, `$TTL` or `$INCLUDE` (which gives the file to read).
     fn directive(
         &mut self,
         tokens: &[Token<'_>],
@@ -205,109 +206,12 @@ impl Parser<'_> {
             return Ok(None);
         };
         let end = end_of(tokens);
-        let trailing = |extra: Option<&Token<'_>>| match extra {
-            Some(t) => Err((
-                t.position,
-                ParseErrorKind::TrailingData {
-                    found: quote(t.raw),
-                },
-            )),
-            None => Ok(()),
-        };
         if word.raw.eq_ignore_ascii_case(b"$ORIGIN") {
-            let name = args.first().ok_or((
-                end,
-                ParseErrorKind::UnexpectedEnd {
-                    expected: "a domain name",
-                },
-            ))?;
-            let mut wire = Vec::new();
-            parse_name(name.raw, state.origin.as_deref(), &mut wire)
-                .map_err(|kind| (name.position, kind))?;
-            trailing(args.get(1))?;
-            if state.zone_origin.is_none() {
-                state.zone_origin = Some(wire.clone());
-            }
-            state.origin = Some(wire);
-            state.owner_raw.clear();
-            Ok(None)
+            origin_directive(args, state, end).map(|()| None)
         } else if word.raw.eq_ignore_ascii_case(b"$TTL") {
-            let ttl = args
-                .first()
-                .ok_or((end, ParseErrorKind::UnexpectedEnd { expected: "a TTL" }))?;
-            let value = parse_ttl(ttl.raw)
-                .filter(|&t| t <= MAX_TTL)
-                .ok_or_else(|| {
-                    (
-                        ttl.position,
-                        ParseErrorKind::BadTtl {
-                            found: quote(ttl.raw),
-                        },
-                    )
-                })?;
-            trailing(args.get(1))?;
-            state.default_ttl = Some(value);
-            Ok(None)
+            ttl_directive(args, state, end).map(|()| None)
         } else if word.raw.eq_ignore_ascii_case(b"$INCLUDE") {
-            let path = args.first().ok_or((
-                end,
-                ParseErrorKind::UnexpectedEnd {
-                    expected: "a file name",
-                },
-            ))?;
-            let mut path_bytes = Vec::new();
-            crate::text::lexer::unescape(path.raw, &mut path_bytes)
-                .map_err(|kind| (path.position, kind))?;
-            let path_text = String::from_utf8_lossy(&path_bytes).into_owned();
-            let mut origin = state.origin.clone();
-            if let Some(name) = args.get(1) {
-                let mut wire = Vec::new();
-                parse_name(name.raw, state.origin.as_deref(), &mut wire)
-                    .map_err(|kind| (name.position, kind))?;
-                origin = Some(wire);
-            }
-            trailing(args.get(2))?;
-            let resolved = self
-                .resolve_include(&path_text)
-                .map_err(|kind| (path.position, kind))?;
-            if depth + 1 > self.options.limits.max_include_depth {
-                return Err((
-                    path.position,
-                    ParseErrorKind::IncludeTooDeep {
-                        limit: self.options.limits.max_include_depth,
-                    },
-                ));
-            }
-            let limit = self.options.limits.max_text;
-            let text = read_include(&resolved, limit).map_err(|e| {
-                (
-                    path.position,
-                    ParseErrorKind::IncludeUnreadable {
-                        path: path_text.clone(),
-                        reason: e.to_string(),
-                    },
-                )
-            })?;
-            if text.len() > limit {
-                return Err((path.position, ParseErrorKind::TextTooLarge { limit }));
-            }
-            let text = String::from_utf8(text).map_err(|e| {
-                (
-                    path.position,
-                    ParseErrorKind::IncludeUnreadable {
-                        path: path_text.clone(),
-                        reason: format!(
-                            "not UTF-8 text: invalid octet at offset {}",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    },
-                )
-            })?;
-            Ok(Some(Include {
-                text,
-                file: Arc::from(path_text.as_str()),
-                origin,
-            }))
+            self.include(args, state, depth, end).map(Some)
         } else {
             Err((
                 word.position,
@@ -316,6 +220,78 @@ impl Parser<'_> {
                 },
             ))
         }
+    }
+
+    /// `$INCLUDE FILE [ORIGIN]`: the file, read whole, if it lies in the granted
+    /// directory, is a regular file of UTF-8 text within the limits, and does not nest
+    /// too deep.
+    fn include(
+        &self,
+        args: &[Token<'_>],
+        state: &State,
+        depth: usize,
+        end: Position,
+    ) -> Result<Include, (Position, ParseErrorKind)> {
+        let path = args.first().ok_or((
+            end,
+            ParseErrorKind::UnexpectedEnd {
+                expected: "a file name",
+            },
+        ))?;
+        let mut path_bytes = Vec::new();
+        crate::text::lexer::unescape(path.raw, &mut path_bytes)
+            .map_err(|kind| (path.position, kind))?;
+        let path_text = String::from_utf8_lossy(&path_bytes).into_owned();
+        let mut origin = state.origin.clone();
+        if let Some(name) = args.get(1) {
+            let mut wire = Vec::new();
+            parse_name(name.raw, state.origin.as_deref(), &mut wire)
+                .map_err(|kind| (name.position, kind))?;
+            origin = Some(wire);
+        }
+        no_more(args.get(2))?;
+        let resolved = self
+            .resolve_include(&path_text)
+            .map_err(|kind| (path.position, kind))?;
+        let limits = &self.options.limits;
+        if depth + 1 > limits.max_include_depth {
+            return Err((
+                path.position,
+                ParseErrorKind::IncludeTooDeep {
+                    limit: limits.max_include_depth,
+                },
+            ));
+        }
+        let unreadable = |reason: String| {
+            (
+                path.position,
+                ParseErrorKind::IncludeUnreadable {
+                    path: path_text.clone(),
+                    reason,
+                },
+            )
+        };
+        let text =
+            read_include(&resolved, limits.max_text).map_err(|e| unreadable(e.to_string()))?;
+        if text.len() > limits.max_text {
+            return Err((
+                path.position,
+                ParseErrorKind::TextTooLarge {
+                    limit: limits.max_text,
+                },
+            ));
+        }
+        let text = String::from_utf8(text).map_err(|e| {
+            unreadable(format!(
+                "not UTF-8 text: invalid octet at offset {}",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Ok(Include {
+            text,
+            file: Arc::from(path_text.as_str()),
+            origin,
+        })
     }
 
     /// The included file's path, checked to lie inside the granted directory.
@@ -640,6 +616,67 @@ impl Parser<'_> {
         self.zone
             .set_nodes(std::mem::take(&mut self.nodes), &mut unsettled);
         self.zone.settle(unsettled);
+    }
+}
+
+/// `$ORIGIN NAME`: the origin from here on (and the zone's, if it is the first).
+fn origin_directive(
+    args: &[Token<'_>],
+    state: &mut State,
+    end: Position,
+) -> Result<(), (Position, ParseErrorKind)> {
+    let name = args.first().ok_or((
+        end,
+        ParseErrorKind::UnexpectedEnd {
+            expected: "a domain name",
+        },
+    ))?;
+    let mut wire = Vec::new();
+    parse_name(name.raw, state.origin.as_deref(), &mut wire)
+        .map_err(|kind| (name.position, kind))?;
+    no_more(args.get(1))?;
+    if state.zone_origin.is_none() {
+        state.zone_origin = Some(wire.clone());
+    }
+    state.origin = Some(wire);
+    state.owner_raw.clear();
+    Ok(())
+}
+
+/// `$TTL TTL` (RFC 2308 §4): the TTL of records that give none, from here on.
+fn ttl_directive(
+    args: &[Token<'_>],
+    state: &mut State,
+    end: Position,
+) -> Result<(), (Position, ParseErrorKind)> {
+    let ttl = args
+        .first()
+        .ok_or((end, ParseErrorKind::UnexpectedEnd { expected: "a TTL" }))?;
+    let value = parse_ttl(ttl.raw)
+        .filter(|&t| t <= MAX_TTL)
+        .ok_or_else(|| {
+            (
+                ttl.position,
+                ParseErrorKind::BadTtl {
+                    found: quote(ttl.raw),
+                },
+            )
+        })?;
+    no_more(args.get(1))?;
+    state.default_ttl = Some(value);
+    Ok(())
+}
+
+/// An error for a token after a directive's last argument.
+fn no_more(extra: Option<&Token<'_>>) -> Result<(), (Position, ParseErrorKind)> {
+    match extra {
+        Some(t) => Err((
+            t.position,
+            ParseErrorKind::TrailingData {
+                found: quote(t.raw),
+            },
+        )),
+        None => Ok(()),
     }
 }
 
