@@ -292,13 +292,51 @@ pub fn decode_axfr_limited<'a>(
     messages: impl IntoIterator<Item = &'a [u8]>,
     max_records: usize,
 ) -> Result<Zone, WireError> {
-    let mut records = 0usize;
-    let mut zone: Option<Zone> = None;
-    let mut first_soa: Option<(Name, u32, Vec<u8>)> = None;
-    // Nodes whose records came out of canonical order, sorted once the stream has ended.
-    let mut unsettled = Vec::new();
-    let mut ended = false;
+    let mut stream = Stream {
+        max_records,
+        records: 0,
+        zone: None,
+        first_soa: None,
+        unsettled: Vec::new(),
+        ended: false,
+    };
     for (index, message) in messages.into_iter().enumerate() {
+        stream.message(index, message)?;
+    }
+    match stream.zone {
+        Some(mut zone) if stream.ended => {
+            zone.settle(stream.unsettled);
+            Ok(zone)
+        }
+        _ => Err(WireError::UnframedStream),
+    }
+}
+
+/// An AXFR stream being read (see [`decode_axfr_limited`]).
+struct Stream {
+    max_records: usize,
+    records: usize,
+    // The zone, from the first SOA on.
+    zone: Option<Zone>,
+    first_soa: Option<(Name, u32, Vec<u8>)>,
+    // Nodes whose records came out of canonical order, sorted once the stream has ended.
+    unsettled: Vec<Vec<u8>>,
+    // Whether the closing SOA has been read.
+    ended: bool,
+}
+
+/// One record as a message holds it, its data uncompressed.
+struct WireRecord {
+    owner: Name,
+    record_type: RecordType,
+    class: DNSClass,
+    ttl: u32,
+    data: Vec<u8>,
+}
+
+impl Stream {
+    /// Reads the records of message `index`.
+    fn message(&mut self, index: usize, message: &[u8]) -> Result<(), WireError> {
         let bad = |offset: usize, reason: &'static str| WireError::Malformed {
             message: index,
             offset,
@@ -332,78 +370,108 @@ pub fn decode_axfr_limited<'a>(
                 .map_err(|_| bad(decoder.index(), "question cut short"))?;
         }
         for _ in 0..answers {
-            if ended {
+            if self.ended {
                 return Err(WireError::UnframedStream);
             }
             let start = decoder.index();
-            let owner = Name::read(&mut decoder).map_err(|_| bad(start, "bad owner name"))?;
-            let fixed = decoder
-                .read_slice(10)
-                .map_err(|_| bad(start, "record cut short"))?
-                .unverified();
-            let field = |at: usize| {
-                fixed
-                    .get(at..at + 2)
-                    .and_then(|b| b.try_into().ok())
-                    .map_or(0, u16::from_be_bytes)
-            };
-            let record_type = RecordType::from(field(0));
-            let class = DNSClass::from(field(2));
-            let ttl = fixed
-                .get(4..8)
-                .and_then(|b| b.try_into().ok())
-                .map_or(0, u32::from_be_bytes);
-            let length = usize::from(field(8));
-            let data_start = decoder.index();
-            let data = read_rdata(&mut decoder, record_type, length)
-                .ok_or_else(|| bad(data_start, "record data does not fit its type"))?;
-            if decoder.index() != data_start + length {
-                return Err(bad(data_start, "record data length is wrong"));
-            }
-            let closing = first_soa
-                .as_ref()
-                .is_some_and(|(soa_owner, soa_ttl, soa_data)| {
-                    record_type == RecordType::SOA
-                        && owner == *soa_owner
-                        && ttl == *soa_ttl
-                        && data == *soa_data
-                });
-            if closing {
-                // The closing SOA (RFC 5936 §2.2); any other apex SOA is a record.
-                ended = true;
-                continue;
-            }
-            records += 1;
-            if records > max_records {
-                return Err(WireError::TooManyRecords { limit: max_records });
-            }
-            match (&first_soa, &mut zone) {
-                (None, _) => {
-                    if record_type != RecordType::SOA {
-                        return Err(WireError::UnframedStream);
-                    }
-                    let mut new = Zone::with_class(owner.clone(), class);
-                    new.push_data(&owner, record_type, ttl, &data, &mut unsettled);
-                    zone = Some(new);
-                    first_soa = Some((owner, ttl, data));
-                }
-                (Some(_), Some(zone)) => {
-                    if class != zone.class() {
-                        return Err(bad(start, "record class differs from the SOA's"));
-                    }
-                    zone.push_data(&owner, record_type, ttl, &data, &mut unsettled);
-                }
-                (Some(_), None) => return Err(WireError::UnframedStream),
-            }
+            let record = read_record(&mut decoder, &bad)?;
+            self.record(record, || bad(start, "record class differs from the SOA's"))?;
         }
+        Ok(())
     }
-    match zone {
-        Some(mut zone) if ended => {
-            zone.settle(unsettled);
-            Ok(zone)
+
+    /// Adds one record to the zone: the first must be the SOA that opens the stream,
+    /// and the same SOA again closes it (RFC 5936 §2.2; any other apex SOA is a record).
+    fn record(
+        &mut self,
+        record: WireRecord,
+        class_differs: impl FnOnce() -> WireError,
+    ) -> Result<(), WireError> {
+        let WireRecord {
+            owner,
+            record_type,
+            class,
+            ttl,
+            data,
+        } = record;
+        let closing = self
+            .first_soa
+            .as_ref()
+            .is_some_and(|(soa_owner, soa_ttl, soa_data)| {
+                record_type == RecordType::SOA
+                    && owner == *soa_owner
+                    && ttl == *soa_ttl
+                    && data == *soa_data
+            });
+        if closing {
+            self.ended = true;
+            return Ok(());
         }
-        _ => Err(WireError::UnframedStream),
+        self.records += 1;
+        if self.records > self.max_records {
+            return Err(WireError::TooManyRecords {
+                limit: self.max_records,
+            });
+        }
+        match (&self.first_soa, &mut self.zone) {
+            (None, _) => {
+                if record_type != RecordType::SOA {
+                    return Err(WireError::UnframedStream);
+                }
+                let mut new = Zone::with_class(owner.clone(), class);
+                new.push_data(&owner, record_type, ttl, &data, &mut self.unsettled);
+                self.zone = Some(new);
+                self.first_soa = Some((owner, ttl, data));
+            }
+            (Some(_), Some(zone)) => {
+                if class != zone.class() {
+                    return Err(class_differs());
+                }
+                zone.push_data(&owner, record_type, ttl, &data, &mut self.unsettled);
+            }
+            (Some(_), None) => return Err(WireError::UnframedStream),
+        }
+        Ok(())
     }
+}
+
+/// Reads one resource record at the decoder; `bad` makes the error for an offset.
+fn read_record(
+    decoder: &mut BinDecoder<'_>,
+    bad: &impl Fn(usize, &'static str) -> WireError,
+) -> Result<WireRecord, WireError> {
+    let start = decoder.index();
+    let owner = Name::read(decoder).map_err(|_| bad(start, "bad owner name"))?;
+    let fixed = decoder
+        .read_slice(10)
+        .map_err(|_| bad(start, "record cut short"))?
+        .unverified();
+    let field = |at: usize| {
+        fixed
+            .get(at..at + 2)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u16::from_be_bytes)
+    };
+    let record_type = RecordType::from(field(0));
+    let class = DNSClass::from(field(2));
+    let ttl = fixed
+        .get(4..8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_be_bytes);
+    let length = usize::from(field(8));
+    let data_start = decoder.index();
+    let data = read_rdata(decoder, record_type, length)
+        .ok_or_else(|| bad(data_start, "record data does not fit its type"))?;
+    if decoder.index() != data_start + length {
+        return Err(bad(data_start, "record data length is wrong"));
+    }
+    Ok(WireRecord {
+        owner,
+        record_type,
+        class,
+        ttl,
+        data,
+    })
 }
 
 /// Reads `length` octets of record data at the decoder, decompressing the names of types
