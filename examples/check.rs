@@ -151,13 +151,7 @@ fn load(args: &Args) -> Result<(Template, Fleet), String> {
     }
     let mut project_options = ProjectOptions::new();
     for self_name in &args.self_names {
-        let mut self_name = name(self_name, "--self")?;
-        if !self_name.is_fqdn() {
-            self_name = self_name
-                .append_domain(zone.origin())
-                .map_err(|e| format!("--self: {e}"))?;
-        }
-        project_options = project_options.self_name(self_name);
+        project_options = project_options.self_name(name(self_name, "--self")?);
     }
     let template = Template::with_options(zone, &project_options);
     let (fleet, _warnings) = template.fleet(&[]).map_err(|e| e.to_string())?;

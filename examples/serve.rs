@@ -195,12 +195,7 @@ fn load(args: &Args) -> Result<Served, String> {
     };
     let mut project_options = ProjectOptions::new();
     for name in &args.self_names {
-        let mut name = Name::from_str(name).map_err(|e| format!("--self {name}: {e}"))?;
-        if !name.is_fqdn() {
-            name = name
-                .append_domain(zone.origin())
-                .map_err(|e| format!("--self: {e}"))?;
-        }
+        let name = Name::from_str(name).map_err(|e| format!("--self {name}: {e}"))?;
         project_options = project_options.self_name(name);
     }
     let template = Template::with_options(zone, &project_options);
