@@ -441,17 +441,10 @@ fn serve_tcp(mut stream: TcpStream, shared: &Shared) {
             }
             continue;
         }
-        let Some(body) = response.get_mut(2..) else {
-            return;
-        };
-        let Ok(n) = table.answer(buffer, Transport::Tcp, body) else {
+        let Ok(n) = table.answer_tcp(buffer, &mut response) else {
             continue;
         };
-        let Ok(prefix) = u16::try_from(n) else { return };
-        if let Some(slot) = response.get_mut(..2) {
-            slot.copy_from_slice(&prefix.to_be_bytes());
-        }
-        let Some(out) = response.get(..n + 2) else {
+        let Some(out) = response.get(..n) else {
             return;
         };
         if !write_by(&mut stream, out, Instant::now() + IDLE) {

@@ -225,18 +225,11 @@ fn serve_connection(mut stream: TcpStream, table: &AnswerTable) -> io::Result<()
             return Ok(());
         };
         stream.read_exact(message)?;
-        let Some((head, body)) = response.split_first_chunk_mut::<2>() else {
-            return Ok(());
-        };
         // Nothing to send for this message (a response, say): the stream is still in step.
-        let Ok(out_len) = table.answer(message, Transport::Tcp, body) else {
+        let Ok(out_len) = table.answer_tcp(message, &mut response) else {
             continue;
         };
-        let Ok(prefix) = u16::try_from(out_len) else {
-            return Ok(());
-        };
-        *head = prefix.to_be_bytes();
-        let Some(out) = response.get(..2 + out_len) else {
+        let Some(out) = response.get(..out_len) else {
             return Ok(());
         };
         stream.write_all(out)?;

@@ -440,6 +440,40 @@ impl AnswerTable {
         Ok(len)
     }
 
+    /// Answers one query received over TCP, writing the response as TCP carries it: the
+    /// two-octet length prefix (RFC 1035 §4.2.2), then the message. `query` is the
+    /// message without its prefix; returns the length of prefix and message together.
+    /// A `out` of 65,537 octets holds any response. Allocates nothing; never panics.
+    ///
+    /// ```
+    /// use multiprimary::{AnswerTable, Zone};
+    ///
+    /// let zone: Zone = "$ORIGIN example.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\n\
+    ///                   ns 60 A 192.0.2.1\n".parse().unwrap();
+    /// let table = AnswerTable::compile(&zone).unwrap();
+    /// let query = b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02ns\x07example\x00\x00\x01\x00\x01";
+    /// let mut out = vec![0u8; 2 + 65_535];
+    /// let len = table.answer_tcp(query, &mut out).unwrap();
+    /// assert_eq!(usize::from(u16::from_be_bytes([out[0], out[1]])), len - 2);
+    /// assert_eq!(&out[2..4], b"\x12\x34");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`answer`](Self::answer), for an `out` without the two octets more.
+    pub fn answer_tcp(&self, query: &[u8], out: &mut [u8]) -> Result<usize, AnswerError> {
+        let Some((prefix, body)) = out.split_first_chunk_mut::<2>() else {
+            return Err(AnswerError::BufferTooSmall {
+                len: 0,
+                needed: HEADER + 2,
+            });
+        };
+        let len = self.answer(query, Transport::Tcp, body)?;
+        // `answer` writes at most 65,535 octets over TCP.
+        *prefix = u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes();
+        Ok(len + 2)
+    }
+
     /// Resolves the question into the answer, authority and additional sections; returns
     /// the RCODE.
     ///
