@@ -14,13 +14,13 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
 
 use multiprimary::hickory_proto::rr::Name;
-use multiprimary::text::{self, ParseOptions, parse};
-use multiprimary::{Host, ProjectOptions, Severity, Template, wire};
+use multiprimary::text::{ParseOptions, parse};
+use multiprimary::{Host, ProjectOptions, Severity, Template, Zone, wire};
 
 const SEED: &str = include_str!("data/example.com.template");
 const SEED_NAME: &str = "examples/data/example.com.template";
@@ -140,24 +140,53 @@ fn run() -> Result<(), String> {
         })?],
         None => fleet.hosts().iter().collect(),
     };
-    for host in hosts {
-        match &args.out {
-            Some(dir) => {
-                let host_name = host.name().to_string();
-                let extension = if args.wire { "axfr" } else { "zone" };
-                let path = dir.join(format!("{}.{extension}", host_name.trim_end_matches('.')));
-                let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let mut out = BufWriter::with_capacity(BUFFER, file);
-                write_host(&template, host, &args, &mut out)
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                eprintln!("wrote {}", path.display());
-            }
-            None => {
-                let mut out = BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
-                write_host(&template, host, &args, &mut out)
-                    .and_then(|()| out.flush())
-                    .map_err(|e| format!("stdout: {e}"))?;
+    if args.wire {
+        for host in hosts {
+            let zone = template.project(host);
+            output(host, &args, |out| write_axfr(&zone, host, out))?;
+        }
+    } else if args.template.is_none() && args.out.is_none() {
+        // The seed's zones, one after another, each under a comment.
+        for host in hosts {
+            output(host, &args, |out| {
+                writeln!(out, "; the zone served by {host}")?;
+                write_text(&template, &mut [(host, TextOut::new(&mut *out))])?;
+                out.write_all(b"\n")
+            })?;
+        }
+    } else {
+        // Every host's zone in one pass over the template: the lines they share are
+        // formatted once.
+        let mut targets = Vec::with_capacity(hosts.len());
+        for host in &hosts {
+            let out: Box<dyn Write> = match &args.out {
+                Some(dir) => {
+                    let path = host_path(dir, host, "zone");
+                    let file =
+                        File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    Box::new(BufWriter::with_capacity(BUFFER, file))
+                }
+                None => Box::new(BufWriter::with_capacity(BUFFER, std::io::stdout().lock())),
+            };
+            targets.push((*host, TextOut::new(out)));
+        }
+        let place = |host: &Host| match &args.out {
+            Some(dir) => host_path(dir, host, "zone").display().to_string(),
+            None => "stdout".to_owned(),
+        };
+        if let Err(error) = write_text(&template, &mut targets) {
+            let host = targets
+                .iter()
+                .find(|(_, out)| out.error.is_some())
+                .map_or_else(|| "output".to_owned(), |(host, _)| place(host));
+            return Err(format!("{host}: {error}"));
+        }
+        for (host, mut out) in targets {
+            out.out
+                .flush()
+                .map_err(|e| format!("{}: {e}", place(host)))?;
+            if args.out.is_some() {
+                eprintln!("wrote {}", place(host));
             }
         }
     }
@@ -170,49 +199,77 @@ fn run() -> Result<(), String> {
 /// The size of the output buffer.
 const BUFFER: usize = 1 << 16;
 
-/// Writes `host`'s zone to `out` as text, or as an AXFR stream with `--format wire`,
-/// streamed: the zone is never held as one string.
-fn write_host(
-    template: &Template,
+/// The file of `host`'s zone in `dir`: `HOSTNAME.EXTENSION`.
+fn host_path(dir: &Path, host: &Host, extension: &str) -> PathBuf {
+    let host_name = host.name().to_string();
+    dir.join(format!("{}.{extension}", host_name.trim_end_matches('.')))
+}
+
+/// Runs `write` on `host`'s output (its file under `--out DIR`, else stdout), buffered,
+/// and flushes it.
+fn output(
     host: &Host,
     args: &Args,
-    out: &mut impl Write,
-) -> std::io::Result<()> {
-    let zone = template.project(host);
-    if args.wire {
-        let messages = wire::encode_axfr(&zone, 0)
-            .map_err(|e| std::io::Error::other(format!("{host}: {e}")))?;
-        for message in messages {
-            let length = u16::try_from(message.len())
-                .map_err(|_| std::io::Error::other(format!("{host}: message too long")))?;
-            out.write_all(&length.to_be_bytes())?;
-            out.write_all(&message)?;
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    match &args.out {
+        Some(dir) => {
+            let path = host_path(dir, host, if args.wire { "axfr" } else { "zone" });
+            let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut out = BufWriter::with_capacity(BUFFER, file);
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
         }
-        return Ok(());
+        None => {
+            let mut out = BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| format!("stdout: {e}"))?;
+        }
     }
-    let seed = args.template.is_none() && args.out.is_none();
-    if seed {
-        writeln!(out, "; the zone served by {host}")?;
+    Ok(())
+}
+
+/// Writes `zone` to `out` as an AXFR message stream, each message with its 2-octet length.
+fn write_axfr(zone: &Zone, host: &Host, out: &mut dyn Write) -> std::io::Result<()> {
+    let messages =
+        wire::encode_axfr(zone, 0).map_err(|e| std::io::Error::other(format!("{host}: {e}")))?;
+    for message in messages {
+        let length = u16::try_from(message.len())
+            .map_err(|_| std::io::Error::other(format!("{host}: message too long")))?;
+        out.write_all(&length.to_be_bytes())?;
+        out.write_all(&message)?;
     }
-    let mut text = TextOut { out, error: None };
-    if text::write(&zone, &mut text).is_err() {
-        return Err(text
-            .error
-            .unwrap_or_else(|| std::io::Error::other("formatting failed")));
-    }
-    if seed {
-        out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Writes each host's zone as text to its output, streamed: no zone is held as one string.
+fn write_text<W: Write>(
+    template: &Template,
+    targets: &mut [(&Host, TextOut<W>)],
+) -> std::io::Result<()> {
+    if template.write_projections(targets).is_err() {
+        let error = targets.iter_mut().find_map(|(_, out)| out.error.take());
+        return Err(error.unwrap_or_else(|| std::io::Error::other("formatting failed")));
     }
     Ok(())
 }
 
 /// `fmt::Write` over an `io::Write`, keeping the I/O error that `fmt::Error` cannot carry.
-struct TextOut<'a, W: Write> {
-    out: &'a mut W,
+struct TextOut<W: Write> {
+    out: W,
     error: Option<std::io::Error>,
 }
 
-impl<W: Write> std::fmt::Write for TextOut<'_, W> {
+impl<W: Write> TextOut<W> {
+    fn new(out: W) -> Self {
+        Self { out, error: None }
+    }
+}
+
+impl<W: Write> std::fmt::Write for TextOut<W> {
     fn write_str(&mut self, text: &str) -> std::fmt::Result {
         self.out.write_all(text.as_bytes()).map_err(|error| {
             self.error = Some(error);

@@ -376,10 +376,7 @@ impl Zone {
     /// The owner and type of every placeholder RRset, in canonical order.
     pub fn placeholders(&self) -> impl Iterator<Item = (&Name, RecordType)> + '_ {
         self.rrsets()
-            .filter(|(_, rrset)| {
-                matches!(rrset.record_type(), RecordType::A | RecordType::AAAA)
-                    && rrset.iter().any(|(_, data)| data.is_empty())
-            })
+            .filter(|(_, rrset)| has_placeholder(rrset))
             .map(|(name, rrset)| (name, rrset.record_type()))
     }
 
@@ -442,6 +439,17 @@ impl Zone {
             .find(|r| r.record_type == record_type)
     }
 
+    /// The RRset of `name` and `record_type`, with its owner as the zone spells it.
+    pub(crate) fn rrset_and_owner(
+        &self,
+        name: &Name,
+        record_type: RecordType,
+    ) -> Option<(&Name, &Rrset)> {
+        let node = self.nodes.get(canonical_key(name).as_slice())?;
+        let rrset = node.rrsets.iter().find(|r| r.record_type == record_type)?;
+        Some((&node.name, rrset))
+    }
+
     /// The RRsets at `name`, by type code.
     pub fn rrsets_at(&self, name: &Name) -> impl Iterator<Item = &Rrset> + '_ {
         self.nodes
@@ -474,13 +482,27 @@ impl Zone {
     }
 }
 
+/// Whether an RRset is A or AAAA and holds a placeholder (a record with no data). Every
+/// other record of it holds exactly 4 (16) octets, as `data_fits` makes sure, in an entry 6
+/// octets longer: only entries shorter in total than that many full ones can hold one, so
+/// that a template's million other RRsets are told apart without reading their records.
+fn has_placeholder(rrset: &Rrset) -> bool {
+    let full = match rrset.record_type {
+        RecordType::A => 6 + 4,
+        RecordType::AAAA => 6 + 16,
+        _ => return false,
+    };
+    rrset.entries.len() < rrset.len().saturating_mul(full)
+        && rrset.iter().any(|(_, data)| data.is_empty())
+}
+
 /// Whether `data` is valid wire data for `record_type`: a type that zones hold (not a
 /// meta type), at most 65,535 octets and, for types with a schema, fitting it.
 pub(crate) fn data_fits(record_type: RecordType, data: &[u8]) -> bool {
     rdata::is_data_type(u16::from(record_type))
         && data.len() <= usize::from(u16::MAX)
         && match rdata::schema(u16::from(record_type)) {
-            Some((fields, _)) => rdata::split(fields, data).is_some(),
+            Some((fields, _)) => rdata::fits(fields, data),
             None => true,
         }
 }

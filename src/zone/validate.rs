@@ -3,7 +3,7 @@
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 
-use super::{Node, Rrset, Zone};
+use super::{Node, Rrset, Zone, canonical_key};
 use crate::error::{Problem, ProblemKind, Severity, ZoneError};
 use crate::rdata;
 
@@ -83,9 +83,10 @@ impl Zone {
                     );
                 }
                 // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2).
-                if let Some((first, other)) = rrset
-                    .ttl_conflict()
-                    .filter(|_| record_type != RecordType::RRSIG)
+                // One record cannot conflict: its data is not read.
+                if rrset.len() > 1
+                    && record_type != RecordType::RRSIG
+                    && let Some((first, other)) = rrset.ttl_conflict()
                 {
                     push(name, record_type, ProblemKind::TtlMismatch { first, other });
                 }
@@ -119,7 +120,7 @@ impl Zone {
                     _ => {}
                 }
             }
-            if name != origin && cut.is_none() && has(RecordType::NS) {
+            if has(RecordType::NS) && cut.is_none() && name != origin {
                 cut = Some(name);
             }
             if dname.is_none() && has(RecordType::DNAME) {
@@ -149,12 +150,18 @@ impl Zone {
         if !self.origin.zone_of(&target) || target.is_root() && !self.origin.is_root() {
             return;
         }
-        if record_type == RecordType::MX && self.is_occluded(&target) {
+        // One search for the target's node answers both questions below; occlusion also
+        // looks at the target's ancestors, whose keys are prefixes of the target's.
+        let key = canonical_key(&target);
+        let node = self.nodes.get(&key);
+        if record_type == RecordType::MX && self.is_occluded(&key, node) {
             return;
         }
-        let has_address = self
-            .rrsets_at(&target)
-            .any(|r| matches!(r.record_type, RecordType::A | RecordType::AAAA));
+        let has_address = node.is_some_and(|node| {
+            node.rrsets
+                .iter()
+                .any(|r| matches!(r.record_type, RecordType::A | RecordType::AAAA))
+        });
         if !has_address {
             push(
                 owner,
@@ -164,16 +171,28 @@ impl Zone {
         }
     }
 
-    /// Whether `name` is at or below a zone cut other than the apex.
-    fn is_occluded(&self, name: &Name) -> bool {
-        let mut ancestor = name.clone();
-        while ancestor.iter().count() > self.origin.iter().count() {
-            if self.rrset(&ancestor, RecordType::NS).is_some() {
-                return true;
-            }
-            ancestor = ancestor.base_name();
+    /// Whether the name of canonical key `key` (whose node is `node`) is at or below a
+    /// zone cut other than the apex. An ancestor's key is a prefix of `key` ending at a
+    /// label's end (a 0 octet: octets 0 inside labels are escaped in keys).
+    fn is_occluded(&self, key: &[u8], node: Option<&Node>) -> bool {
+        let origin = canonical_key(&self.origin).len();
+        if key.len() <= origin {
+            return false;
         }
-        false
+        let has_ns = |node: &Node| node.rrsets.iter().any(|r| r.record_type == RecordType::NS);
+        if node.is_some_and(has_ns) {
+            return true;
+        }
+        key.iter()
+            .enumerate()
+            .take(key.len().saturating_sub(1))
+            .skip(origin)
+            .filter(|&(_, &octet)| octet == 0)
+            .any(|(end, _)| {
+                key.get(..=end)
+                    .and_then(|ancestor| self.nodes.get(ancestor))
+                    .is_some_and(has_ns)
+            })
     }
 
     /// [`validate`](Self::validate), failing on any problem of severity
