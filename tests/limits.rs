@@ -1194,15 +1194,24 @@ const ANSWER_ZONE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/answe
 /// `serve`, built once per test run.
 fn serve_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-q", "--example", "serve"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/serve")
-    })
+    BINARY.get_or_init(build_serve)
+}
+
+/// The path of the `serve` example, built (debug) wherever cargo puts it: asked of cargo,
+/// since `CARGO_TARGET_DIR` or a config may put it outside `target/`.
+fn build_serve() -> std::path::PathBuf {
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "-q", "--example", "serve", "--message-format=json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "serve")
+        .find_map(|message| message["executable"].as_str().map(std::path::PathBuf::from))
+        .unwrap()
 }
 
 /// A `serve` process for `tests/data/answer.zone` on `127.0.0.1:0`, killed (by its handle)

@@ -22,13 +22,24 @@ const TEMPLATE: &str = concat!(
 );
 
 fn serve_binary() -> std::path::PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "-q", "--example", "serve"])
+    build_serve()
+}
+
+/// The path of the `serve` example, built (debug) wherever cargo puts it: asked of cargo,
+/// since `CARGO_TARGET_DIR` or a config may put it outside `target/`.
+fn build_serve() -> std::path::PathBuf {
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "-q", "--example", "serve", "--message-format=json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/serve")
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == "serve")
+        .find_map(|message| message["executable"].as_str().map(std::path::PathBuf::from))
+        .unwrap()
 }
 
 /// A loopback port nobody listens on right now (UDP and TCP).
