@@ -319,13 +319,15 @@ impl Zone {
         mut nodes: Vec<(Key, Box<Node>)>,
         unsettled: &mut Vec<Vec<u8>>,
     ) {
-        // Stable, so that of one owner's nodes the first given stays first and is kept.
-        nodes.sort_by(|a, b| a.0.cmp(&b.0));
+        // Counted before sorting, while the nodes are in the order they were made (and lie
+        // in memory): after it, this pass would jump about the heap.
         let mut records = 0usize;
-        let mut duplicates = Vec::new();
         for (_, node) in &nodes {
             records += node.rrsets.iter().map(Rrset::len).sum::<usize>();
         }
+        // Stable, so that of one owner's nodes the first given stays first and is kept.
+        nodes.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut duplicates = Vec::new();
         nodes.dedup_by(|(later_key, later), (key, kept)| {
             if later_key != key {
                 return false;

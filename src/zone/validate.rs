@@ -144,15 +144,15 @@ impl Zone {
         let Some(wire) = rdata::target(record_type, data) else {
             return;
         };
-        let Ok(target) = Name::from_bytes(wire) else {
-            return;
-        };
-        if !self.origin.zone_of(&target) || target.is_root() && !self.origin.is_root() {
+        // The target's canonical key, read from its wire form: inside the origin exactly
+        // when the origin's key is a prefix of it (the root only in the root zone). Its
+        // `Name` is built only for a warning.
+        let key = wire_key(wire);
+        if !key.starts_with(&canonical_key(&self.origin)) {
             return;
         }
         // One search for the target's node answers both questions below; occlusion also
         // looks at the target's ancestors, whose keys are prefixes of the target's.
-        let key = canonical_key(&target);
         let node = self.nodes.get(&key);
         if record_type == RecordType::MX && self.is_occluded(&key, node) {
             return;
@@ -162,7 +162,7 @@ impl Zone {
                 .iter()
                 .any(|r| matches!(r.record_type, RecordType::A | RecordType::AAAA))
         });
-        if !has_address {
+        if !has_address && let Ok(target) = Name::from_bytes(wire) {
             push(
                 owner,
                 record_type,
@@ -210,6 +210,48 @@ impl Zone {
             Ok(warnings)
         } else {
             Err(ZoneError::new(errors))
+        }
+    }
+}
+
+/// The canonical key (as `canonical_key` makes from a `Name`) of an uncompressed wire name.
+fn wire_key(wire: &[u8]) -> Vec<u8> {
+    let mut labels = Vec::new();
+    let mut at = 0;
+    while let Some(&length) = wire.get(at) {
+        if length == 0 {
+            break;
+        }
+        labels.push(
+            wire.get(at + 1..at + 1 + usize::from(length))
+                .unwrap_or_default(),
+        );
+        at += 1 + usize::from(length);
+    }
+    let mut key = Vec::with_capacity(wire.len() + 2);
+    for label in labels.into_iter().rev() {
+        for &byte in label {
+            match byte {
+                0 | 1 => key.extend_from_slice(&[1, byte + 1]),
+                _ => key.push(byte.to_ascii_lowercase()),
+            }
+        }
+        key.push(0);
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn wire_keys_are_the_canonical_keys_of_the_names(
+            labels in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 1..6), 0..5),
+        ) {
+            let name = Name::from_labels(labels).unwrap();
+            proptest::prop_assert_eq!(wire_key(&rdata::name_wire(&name)), canonical_key(&name));
         }
     }
 }
