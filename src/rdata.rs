@@ -202,6 +202,14 @@ pub(crate) fn numeric_suffix(word: &[u8], prefix: &[u8]) -> Option<u16> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
+/// The mnemonic and schema of a type code with a schema, in one search.
+pub(crate) fn mnemonic_and_schema(code: u16) -> Option<(&'static str, &'static [Field])> {
+    TYPES
+        .iter()
+        .find(|(_, c, _, _)| *c == code)
+        .map(|(name, _, fields, _)| (*name, *fields))
+}
+
 /// The text of a type code: its mnemonic, or `TYPEnnn`.
 pub(crate) fn type_text(code: u16) -> std::borrow::Cow<'static, str> {
     match mnemonic(code) {
@@ -248,6 +256,28 @@ pub(crate) fn split<'a>(
     data: &'a [u8],
 ) -> Option<Vec<(Field, &'a [u8])>> {
     let mut out = Vec::with_capacity(fields.len());
+    split_each(fields, data, |field, value| {
+        out.push((field, value));
+        Some(())
+    })?;
+    Some(out)
+}
+
+/// Whether data of a type with a schema fits it (as [`split`] would say), without
+/// collecting the fields.
+pub(crate) fn fits(fields: &'static [Field], data: &[u8]) -> bool {
+    split_each(fields, data, |_, _| Some(())).is_some()
+}
+
+/// [`split`] without the `Vec`: calls `each` with every field in order, and returns
+/// `None` as soon as `each` does or the data turns out not to fit (after the fields before
+/// it were given to `each`; the last check, that nothing follows the fields, comes after
+/// them all).
+pub(crate) fn split_each<'a>(
+    fields: &'static [Field],
+    data: &'a [u8],
+    mut each: impl FnMut(Field, &'a [u8]) -> Option<()>,
+) -> Option<()> {
     let mut rest = data;
     for field in fields {
         let len = match field {
@@ -284,10 +314,10 @@ pub(crate) fn split<'a>(
         {
             return None;
         }
-        out.push((*field, value));
+        each(*field, value)?;
         rest = tail;
     }
-    rest.is_empty().then_some(out)
+    rest.is_empty().then_some(())
 }
 
 /// Checks an RFC 4034 §4.1.2 type bitmap: windows ascending, lengths 1..=32, last octet

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use multiprimary::hickory_proto::rr::{Name, RData, RecordType};
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{ProjectOptions, Severity, Template, Zone, strategy};
+use multiprimary::{Host, ProjectOptions, Severity, Template, Zone, strategy};
 use proptest::prelude::*;
 
 /// Zone-file vocabulary: directives, names, numbers, types, classes, escapes, quotes,
@@ -407,6 +407,23 @@ proptest! {
                 prop_assert_eq!(at, others.clone(), "{} for {}", name, host);
             }
             prop_assert_eq!(template.drift(&template.project(host), &degraded), vec![]);
+        }
+    }
+
+    #[test]
+    fn projections_written_in_one_pass_are_each_projection_written_alone(
+        (zone, fleet) in strategy::template(),
+        extra in proptest::sample::subsequence(vec!["MAIL.example.", "www.example.", "a.b.example.", "example."], 0..=4),
+    ) {
+        let mut options = ProjectOptions::new();
+        for name in extra {
+            options = options.self_name(Name::from_ascii(name).unwrap());
+        }
+        let template = Template::with_options(zone, &options);
+        let mut targets: Vec<(&Host, String)> = fleet.hosts().iter().map(|h| (h, String::new())).collect();
+        template.write_projections(&mut targets).unwrap();
+        for (host, text) in &targets {
+            prop_assert_eq!(text, &template.project(host).to_string(), "{}", host);
         }
     }
 

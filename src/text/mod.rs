@@ -158,6 +158,17 @@ pub fn write(zone: &Zone, out: &mut impl fmt::Write) -> fmt::Result {
     writer::write(zone, out)
 }
 
+/// Writes each zone of `targets` as [`write()`] would, in one pass over `base`, of which
+/// they are copies that differ only in the apex SOA and the RRsets `varying` (see
+/// `writer::write_each`).
+pub(crate) fn write_each<W: fmt::Write>(
+    base: &Zone,
+    varying: &[(&Name, hickory_proto::rr::RecordType)],
+    targets: &mut [(&Zone, W)],
+) -> fmt::Result {
+    writer::write_each(base, varying, targets)
+}
+
 impl FromStr for Zone {
     type Err = ParseError;
 

@@ -550,6 +550,13 @@ pub(crate) fn write_name(wire: &[u8], out: &mut String) {
 /// Writes one label, escaping `. \ ( ) ; " @ $` and white space with a backslash and other
 /// non-printing octets as `\DDD`.
 pub(crate) fn write_label(label: &[u8], out: &mut String) {
+    // Most labels need no escape: copy them whole.
+    if label.iter().all(|&byte| !needs_escape(byte))
+        && let Ok(text) = std::str::from_utf8(label)
+    {
+        out.push_str(text);
+        return;
+    }
     for &byte in label {
         match byte {
             b'.' | b'\\' | b'(' | b')' | b';' | b'"' | b'@' | b'$' => {
@@ -564,9 +571,116 @@ pub(crate) fn write_label(label: &[u8], out: &mut String) {
     }
 }
 
+/// Whether [`write_label`] escapes `byte`.
+fn needs_escape(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'.' | b'\\' | b'(' | b')' | b';' | b'"' | b'@' | b'$' | 0..=0x20 | 0x7f..=0xff
+    )
+}
+
+/// Appends `value` in decimal, as `write!(out, "{value}")` would, without the formatting
+/// machinery (the writer's hottest path: every TTL and most record data).
+pub(crate) fn write_decimal(value: u64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = value;
+    loop {
+        at -= 1;
+        if let Some(slot) = digits.get_mut(at) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends an IPv4 address as its `Display` does (`192.0.2.1`).
+fn write_ipv4(address: [u8; 4], out: &mut String) {
+    for (index, octet) in address.into_iter().enumerate() {
+        if index > 0 {
+            out.push('.');
+        }
+        write_decimal(u64::from(octet), out);
+    }
+}
+
+/// Appends an IPv6 address exactly as its `Display` does (RFC 5952: lowercase, no leading
+/// zeros, the longest run of two or more zero groups, the first of equal runs, as `::`;
+/// IPv4-mapped addresses as `::ffff:a.b.c.d`).
+pub(crate) fn write_ipv6(address: Ipv6Addr, out: &mut String) {
+    if address.to_ipv4_mapped().is_some() {
+        let _ = write!(out, "{address}");
+        return;
+    }
+    let groups = address.segments();
+    let (mut start, mut len) = (0, 0);
+    let (mut current_start, mut current_len) = (0, 0);
+    for (index, &group) in groups.iter().enumerate() {
+        if group == 0 {
+            if current_len == 0 {
+                current_start = index;
+            }
+            current_len += 1;
+            if current_len > len {
+                (start, len) = (current_start, current_len);
+            }
+        } else {
+            current_len = 0;
+        }
+    }
+    let write_groups = |groups: &[u16], out: &mut String| {
+        for (index, &group) in groups.iter().enumerate() {
+            if index > 0 {
+                out.push(':');
+            }
+            write_hex_group(group, out);
+        }
+    };
+    if len > 1 {
+        write_groups(groups.get(..start).unwrap_or_default(), out);
+        out.push_str("::");
+        write_groups(groups.get(start + len..).unwrap_or_default(), out);
+    } else {
+        write_groups(&groups, out);
+    }
+}
+
+/// Appends a 16-bit group in lowercase hexadecimal without leading zeros.
+fn write_hex_group(group: u16, out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut shift = 12;
+    while shift > 0 && group >> shift == 0 {
+        shift -= 4;
+    }
+    loop {
+        let digit = DIGITS.get(usize::from(group >> shift & 15)).copied();
+        out.push(char::from(digit.unwrap_or(b'0')));
+        if shift == 0 {
+            break;
+        }
+        shift -= 4;
+    }
+}
+
 /// Writes octets as one quoted string, escaping `"` and `\` and non-printing octets.
 pub(crate) fn write_quoted(text: &[u8], out: &mut String) {
     out.push('"');
+    // Most strings need no escape: copy them whole.
+    if text
+        .iter()
+        .all(|&byte| matches!(byte, 0x20..=0x7e) && byte != b'"' && byte != b'\\')
+        && let Ok(text) = std::str::from_utf8(text)
+    {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     for &byte in text {
         match byte {
             b'"' | b'\\' => {
@@ -585,67 +699,70 @@ pub(crate) fn write_quoted(text: &[u8], out: &mut String) {
 /// Writes record data by its schema. Returns `None` (having written part of it) when the
 /// data cannot be written in the type's own format; the caller then writes it generically.
 pub(crate) fn write_rdata(fields: &'static [Field], data: &[u8], out: &mut String) -> Option<()> {
-    let parts = rdata::split(fields, data)?;
-    for (index, (field, value)) in parts.into_iter().enumerate() {
+    let mut index = 0;
+    rdata::split_each(fields, data, |field, value| {
         if index > 0 && !out.ends_with(' ') {
             out.push(' ');
         }
-        let be = |n: usize| -> Option<u64> {
-            Some(
-                value
-                    .get(..n)?
-                    .iter()
-                    .fold(0u64, |v, &b| v << 8 | u64::from(b)),
-            )
-        };
-        match field {
-            Field::U8 => write!(out, "{}", be(1)?).ok()?,
-            Field::U16 => write!(out, "{}", be(2)?).ok()?,
-            Field::U32 | Field::Period => write!(out, "{}", be(4)?).ok()?,
-            Field::Name => write_name(value, out),
-            Field::Ipv4 => {
-                write!(out, "{}", Ipv4Addr::from(<[u8; 4]>::try_from(value).ok()?)).ok()?
-            }
-            Field::Ipv6 => {
-                write!(out, "{}", Ipv6Addr::from(<[u8; 16]>::try_from(value).ok()?)).ok()?
-            }
-            Field::CharString => write_quoted(value.get(1..)?, out),
-            Field::CharStrings => {
-                let mut at = 0;
-                while let Some(&length) = value.get(at) {
-                    if at > 0 {
-                        out.push(' ');
-                    }
-                    write_quoted(value.get(at + 1..at + 1 + usize::from(length))?, out);
-                    at += 1 + usize::from(length);
-                }
-            }
-            Field::Base64 if !value.is_empty() => codec::base64_encode(value, out),
-            Field::Hex if !value.is_empty() => codec::hex_encode(value, out),
-            Field::Base64 | Field::Hex => return None,
-            Field::Salt if value.len() == 1 => out.push('-'),
-            Field::Salt => codec::hex_encode(value.get(1..)?, out),
-            Field::Base32Hex if value.len() > 1 => codec::base32hex_encode(value.get(1..)?, out),
-            Field::Base32Hex => return None,
-            Field::TypeBitmap => {
-                for (i, code) in rdata::bitmap_types(value).enumerate() {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    out.push_str(&rdata::type_text(code));
-                }
-                // An empty bitmap leaves a trailing space, which parses back as nothing.
-            }
-            Field::Type => out.push_str(&rdata::type_text(u16::try_from(be(2)?).ok()?)),
-            Field::Time => codec::time_encode(u32::try_from(be(4)?).ok()?, out),
-            Field::CaaTag => out.push_str(std::str::from_utf8(value.get(1..)?).ok()?),
-            Field::Text => write_quoted(value, out),
-            Field::SvcParams => write_svc_params(value, out)?,
-        }
-    }
+        index += 1;
+        write_field(field, value, out)
+    })?;
     // A trailing field that wrote nothing (an empty bitmap or parameter list).
     if out.ends_with(' ') {
         out.pop();
+    }
+    Some(())
+}
+
+/// Writes one field of record data; `None` where it cannot be written in its own format.
+fn write_field(field: Field, value: &[u8], out: &mut String) -> Option<()> {
+    let be = |n: usize| -> Option<u64> {
+        Some(
+            value
+                .get(..n)?
+                .iter()
+                .fold(0u64, |v, &b| v << 8 | u64::from(b)),
+        )
+    };
+    match field {
+        Field::U8 => write_decimal(be(1)?, out),
+        Field::U16 => write_decimal(be(2)?, out),
+        Field::U32 | Field::Period => write_decimal(be(4)?, out),
+        Field::Name => write_name(value, out),
+        Field::Ipv4 => write_ipv4(<[u8; 4]>::try_from(value).ok()?, out),
+        Field::Ipv6 => write_ipv6(Ipv6Addr::from(<[u8; 16]>::try_from(value).ok()?), out),
+        Field::CharString => write_quoted(value.get(1..)?, out),
+        Field::CharStrings => {
+            let mut at = 0;
+            while let Some(&length) = value.get(at) {
+                if at > 0 {
+                    out.push(' ');
+                }
+                write_quoted(value.get(at + 1..at + 1 + usize::from(length))?, out);
+                at += 1 + usize::from(length);
+            }
+        }
+        Field::Base64 if !value.is_empty() => codec::base64_encode(value, out),
+        Field::Hex if !value.is_empty() => codec::hex_encode(value, out),
+        Field::Base64 | Field::Hex => return None,
+        Field::Salt if value.len() == 1 => out.push('-'),
+        Field::Salt => codec::hex_encode(value.get(1..)?, out),
+        Field::Base32Hex if value.len() > 1 => codec::base32hex_encode(value.get(1..)?, out),
+        Field::Base32Hex => return None,
+        Field::TypeBitmap => {
+            for (i, code) in rdata::bitmap_types(value).enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(&rdata::type_text(code));
+            }
+            // An empty bitmap leaves a trailing space, which parses back as nothing.
+        }
+        Field::Type => out.push_str(&rdata::type_text(u16::try_from(be(2)?).ok()?)),
+        Field::Time => codec::time_encode(u32::try_from(be(4)?).ok()?, out),
+        Field::CaaTag => out.push_str(std::str::from_utf8(value.get(1..)?).ok()?),
+        Field::Text => write_quoted(value, out),
+        Field::SvcParams => write_svc_params(value, out)?,
     }
     Some(())
 }
@@ -778,6 +895,52 @@ mod tests {
             name(&long, None),
             Err(ParseErrorKind::NameTooLong { length: 257 })
         ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ipv6_addresses_are_written_as_display_writes_them(
+            bits in proptest::prelude::any::<u128>(),
+            groups in proptest::collection::vec(proptest::sample::select(vec![0u16, 0, 0, 1, 0xabc, 0xffff]), 8),
+        ) {
+            let mut segments = [0u16; 8];
+            segments.copy_from_slice(&groups);
+            for address in [Ipv6Addr::from(bits), Ipv6Addr::from(segments)] {
+                let mut text = String::new();
+                write_ipv6(address, &mut text);
+                proptest::prop_assert_eq!(text, address.to_string());
+            }
+        }
+
+        #[test]
+        fn numbers_are_written_as_display_writes_them(value in proptest::prelude::any::<u64>()) {
+            let mut text = String::new();
+            write_decimal(value, &mut text);
+            proptest::prop_assert_eq!(text, value.to_string());
+        }
+    }
+
+    #[test]
+    fn special_addresses_and_numbers_are_written_as_display_writes_them() {
+        for address in [
+            "::",
+            "::1",
+            "1::",
+            "::ffff:192.0.2.1",
+            "::192.0.2.1",
+            "1:0:0:2:0:0:0:3",
+            "1:0:0:2:0:0:3:4",
+        ] {
+            let address: Ipv6Addr = address.parse().unwrap();
+            let mut text = String::new();
+            write_ipv6(address, &mut text);
+            assert_eq!(text, address.to_string());
+        }
+        for value in [0, 9, 10, 99, 100, u64::from(u32::MAX), u64::MAX] {
+            let mut text = String::new();
+            write_decimal(value, &mut text);
+            assert_eq!(text, value.to_string());
+        }
     }
 
     #[test]

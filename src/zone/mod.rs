@@ -466,13 +466,15 @@ impl Zone {
         mut nodes: Vec<(Key, Box<Node>)>,
         unsettled: &mut Vec<Vec<u8>>,
     ) {
-        // Stable, so that of one owner's nodes the first given stays first and is kept.
-        nodes.sort_by(|a, b| a.0.cmp(&b.0));
+        // Counted before sorting, while the nodes are in the order they were made (and lie
+        // in memory): after it, this pass would jump about the heap.
         let mut records = 0usize;
-        let mut duplicates = Vec::new();
         for (_, node) in &nodes {
             records += node.rrsets.iter().map(Rrset::len).sum::<usize>();
         }
+        // Stable, so that of one owner's nodes the first given stays first and is kept.
+        nodes.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut duplicates = Vec::new();
         nodes.dedup_by(|(later_key, later), (key, kept)| {
             if later_key != key {
                 return false;
@@ -531,10 +533,7 @@ impl Zone {
     /// The owner and type of every placeholder RRset, in canonical order.
     pub fn placeholders(&self) -> impl Iterator<Item = (&Name, RecordType)> + '_ {
         self.rrsets()
-            .filter(|(_, rrset)| {
-                matches!(rrset.record_type(), RecordType::A | RecordType::AAAA)
-                    && rrset.iter().any(|(_, data)| data.is_empty())
-            })
+            .filter(|(_, rrset)| rrset.has_placeholder())
             .map(|(name, rrset)| (name, rrset.record_type()))
     }
 
@@ -597,6 +596,17 @@ impl Zone {
             .find(|r| r.record_type == record_type)
     }
 
+    /// The RRset of `name` and `record_type`, with its owner as the zone spells it.
+    pub(crate) fn rrset_and_owner(
+        &self,
+        name: &Name,
+        record_type: RecordType,
+    ) -> Option<(&Name, &Rrset)> {
+        let node = self.nodes.get(canonical_key(name).as_slice())?;
+        let rrset = node.rrsets.iter().find(|r| r.record_type == record_type)?;
+        Some((&node.name, rrset))
+    }
+
     /// The RRsets at `name`, by type code.
     pub fn rrsets_at(&self, name: &Name) -> impl Iterator<Item = &Rrset> + '_ {
         self.nodes
@@ -635,7 +645,7 @@ pub(crate) fn data_fits(record_type: RecordType, data: &[u8]) -> bool {
     rdata::is_data_type(u16::from(record_type))
         && data.len() <= usize::from(u16::MAX)
         && match rdata::schema(u16::from(record_type)) {
-            Some((fields, _)) => rdata::split(fields, data).is_some(),
+            Some((fields, _)) => rdata::fits(fields, data),
             None => true,
         }
 }

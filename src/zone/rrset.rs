@@ -155,6 +155,21 @@ impl Rrset {
         })
     }
 
+    /// Whether the RRset is A or AAAA and holds a placeholder (a record with no data).
+    /// Every other record of it holds exactly 4 (16) octets, as `data_fits` makes sure,
+    /// in an entry a header longer: only entries shorter in total than that many full
+    /// ones can hold one, so that a template's million other RRsets are told apart
+    /// without reading their records.
+    pub(crate) fn has_placeholder(&self) -> bool {
+        let data = match self.record_type {
+            RecordType::A => 4,
+            RecordType::AAAA => 16,
+            _ => return false,
+        };
+        self.entries.len() < self.len().saturating_mul(self.header() + data)
+            && self.iter().any(|(_, data)| data.is_empty())
+    }
+
     /// The octets before an entry's data: TTL, length and, when sourced, the source.
     fn header(&self) -> usize {
         if self.sourced { 6 + Source::SIZE } else { 6 }

@@ -3,7 +3,7 @@
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 
-use super::{Node, Rrset, Source, Zone};
+use super::{Node, Rrset, Source, Zone, canonical_key};
 use crate::error::{Location, Problem, ProblemKind, Severity, ZoneError};
 use crate::rdata;
 
@@ -69,33 +69,54 @@ impl Zone {
     /// target that is an alias (RFC 2181 §10.3), or a target without address records.
     fn check_target(&self, record_type: RecordType, data: &[u8]) -> Option<ProblemKind> {
         let wire = rdata::target(record_type, data)?;
-        let target = Name::from_bytes(wire).ok()?;
-        // (An SRV target of `.` says there is no such service, RFC 2782.)
-        if !self.origin.zone_of(&target) || target.is_root() && !self.origin.is_root() {
+        // The target's canonical key, read from its wire form: inside the origin exactly
+        // when the origin's key is a prefix of it (the root only in the root zone). Its
+        // `Name` is built only for a warning. (An SRV target of `.` says there is no such
+        // service, RFC 2782.)
+        let key = wire_key(wire);
+        if !key.starts_with(&canonical_key(&self.origin)) {
             return None;
         }
-        if record_type != RecordType::NS && self.is_occluded(&target) {
+        // One search for the target's node answers the questions below; occlusion also
+        // looks at the target's ancestors, whose keys are prefixes of the target's.
+        let node = self.nodes.get(&key);
+        if record_type != RecordType::NS && self.is_occluded(&key, node) {
             return None;
         }
-        if record_type != RecordType::NS && self.rrset(&target, RecordType::CNAME).is_some() {
+        let has = |t: RecordType| node.is_some_and(|n| n.rrsets.iter().any(|r| r.record_type == t));
+        if record_type != RecordType::NS && has(RecordType::CNAME) {
+            let target = Name::from_bytes(wire).ok()?;
             return Some(ProblemKind::TargetIsAlias { target });
         }
-        let has_address = self
-            .rrsets_at(&target)
-            .any(|r| matches!(r.record_type, RecordType::A | RecordType::AAAA));
-        (!has_address).then_some(ProblemKind::TargetWithoutAddress { target })
+        if has(RecordType::A) || has(RecordType::AAAA) {
+            return None;
+        }
+        let target = Name::from_bytes(wire).ok()?;
+        Some(ProblemKind::TargetWithoutAddress { target })
     }
 
-    /// Whether `name` is at or below a zone cut other than the apex.
-    fn is_occluded(&self, name: &Name) -> bool {
-        let mut ancestor = name.clone();
-        while ancestor.iter().count() > self.origin.iter().count() {
-            if self.rrset(&ancestor, RecordType::NS).is_some() {
-                return true;
-            }
-            ancestor = ancestor.base_name();
+    /// Whether the name of canonical key `key` (whose node is `node`) is at or below a
+    /// zone cut other than the apex. An ancestor's key is a prefix of `key` ending at a
+    /// label's end (a 0 octet: octets 0 inside labels are escaped in keys).
+    fn is_occluded(&self, key: &[u8], node: Option<&Node>) -> bool {
+        let origin = canonical_key(&self.origin).len();
+        if key.len() <= origin {
+            return false;
         }
-        false
+        let has_ns = |node: &Node| node.rrsets.iter().any(|r| r.record_type == RecordType::NS);
+        if node.is_some_and(has_ns) {
+            return true;
+        }
+        key.iter()
+            .enumerate()
+            .take(key.len().saturating_sub(1))
+            .skip(origin)
+            .filter(|&(_, &octet)| octet == 0)
+            .any(|(end, _)| {
+                key.get(..=end)
+                    .and_then(|ancestor| self.nodes.get(ancestor))
+                    .is_some_and(has_ns)
+            })
     }
 
     /// [`validate`](Self::validate), failing on any problem of severity
@@ -224,10 +245,11 @@ impl Report<'_> {
         let zone = self.zone;
         let (name, record_type) = (&node.name, rrset.record_type);
         let here = || zone.location(rrset.source());
-        // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2).
-        if let Some(((first, first_at), (other, other_at))) = rrset
-            .ttl_conflict()
-            .filter(|_| record_type != RecordType::RRSIG)
+        // RRSIGs carry the TTL of the RRset each covers (RFC 4034 §3, RFC 2181 §5.2). One
+        // record cannot conflict: its data is not read.
+        if rrset.len() > 1
+            && record_type != RecordType::RRSIG
+            && let Some(((first, first_at), (other, other_at))) = rrset.ttl_conflict()
         {
             let kind = ProblemKind::TtlMismatch { first, other };
             self.push(
@@ -284,6 +306,48 @@ impl Report<'_> {
             let dropped = self.at(first.and_then(|f| f.dropped));
             let kept = self.at(first.and_then(|f| f.kept));
             self.push(name, *record_type, kind, dropped, kept);
+        }
+    }
+}
+
+/// The canonical key (as `canonical_key` makes from a `Name`) of an uncompressed wire name.
+fn wire_key(wire: &[u8]) -> Vec<u8> {
+    let mut labels = Vec::new();
+    let mut at = 0;
+    while let Some(&length) = wire.get(at) {
+        if length == 0 {
+            break;
+        }
+        labels.push(
+            wire.get(at + 1..at + 1 + usize::from(length))
+                .unwrap_or_default(),
+        );
+        at += 1 + usize::from(length);
+    }
+    let mut key = Vec::with_capacity(wire.len() + 2);
+    for label in labels.into_iter().rev() {
+        for &byte in label {
+            match byte {
+                0 | 1 => key.extend_from_slice(&[1, byte + 1]),
+                _ => key.push(byte.to_ascii_lowercase()),
+            }
+        }
+        key.push(0);
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn wire_keys_are_the_canonical_keys_of_the_names(
+            labels in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 1..6), 0..5),
+        ) {
+            let name = Name::from_labels(labels).unwrap();
+            proptest::prop_assert_eq!(wire_key(&rdata::name_wire(&name)), canonical_key(&name));
         }
     }
 }
