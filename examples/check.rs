@@ -34,7 +34,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use multiprimary::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use multiprimary::hickory_proto::rr::{DNSClass, Name, RData, RecordType};
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{Fleet, Host, ProjectOptions, Rrset, Severity, Template, Zone};
+use multiprimary::{Fleet, Host, Rrset, Severity, Template, TemplateOptions, Zone};
 
 const USAGE: &str =
     "usage: check TEMPLATE ADDR:PORT... [--origin NAME] [--self NAME]... [--timeout MS]";
@@ -149,11 +149,11 @@ fn load(args: &Args) -> Result<(Template, Fleet), String> {
         }
         return Err(last.to_string());
     }
-    let mut project_options = ProjectOptions::new();
+    let mut template_options = TemplateOptions::new();
     for self_name in &args.self_names {
-        project_options = project_options.self_name(name(self_name, "--self")?);
+        template_options = template_options.self_name(name(self_name, "--self")?);
     }
-    let template = Template::with_options(zone, &project_options);
+    let template = Template::with_options(zone, &template_options);
     let (fleet, _warnings) = template.fleet(&[]).map_err(|e| e.to_string())?;
     Ok((template, fleet))
 }
@@ -472,7 +472,14 @@ fn check_server(template: &Template, fleet: &Fleet, client: &mut Client<'_>) -> 
                 "{}: compared with the zone of {host} ({how})",
                 client.server
             );
-            let expected = template.project(host);
+            // (The host is one of the fleet's, which the template made.)
+            let expected = match template.project(host) {
+                Ok(expected) => expected,
+                Err(error) => {
+                    lines.push(error.to_string());
+                    return lines;
+                }
+            };
             for question in &asked {
                 compare(&expected, question, true, &mut lines);
             }
@@ -485,7 +492,13 @@ fn check_server(template: &Template, fleet: &Fleet, client: &mut Client<'_>) -> 
             let Some(stand_in) = fleet.hosts().first() else {
                 return lines;
             };
-            let expected = template.project(stand_in);
+            let expected = match template.project(stand_in) {
+                Ok(expected) => expected,
+                Err(error) => {
+                    lines.push(error.to_string());
+                    return lines;
+                }
+            };
             for mut question in asked {
                 if let Ok(message) = &mut question.outcome {
                     for record in &mut message.answers {

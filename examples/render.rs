@@ -20,7 +20,7 @@ use std::str::FromStr;
 
 use multiprimary::hickory_proto::rr::Name;
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{Host, ProjectOptions, Severity, Template, Zone, wire};
+use multiprimary::{Host, Severity, Template, TemplateOptions, Zone, wire};
 
 const SEED: &str = include_str!("data/example.com.template");
 const SEED_NAME: &str = "examples/data/example.com.template";
@@ -117,11 +117,11 @@ fn run() -> Result<(), String> {
     if problems.iter().any(|p| p.severity() == Severity::Error) {
         return Err(String::new());
     }
-    let mut project_options = ProjectOptions::new();
+    let mut template_options = TemplateOptions::new();
     for self_name in &args.self_names {
-        project_options = project_options.self_name(name(self_name, "--self")?);
+        template_options = template_options.self_name(name(self_name, "--self")?);
     }
-    let template = Template::with_options(zone, &project_options);
+    let template = Template::with_options(zone, &template_options);
     let (fleet, warnings) = template.fleet(&[]).map_err(|error| {
         // One line each, `error: FILE:LINE:COL: ...`.
         for (problem, location) in error.located() {
@@ -147,7 +147,7 @@ fn run() -> Result<(), String> {
     };
     if args.wire {
         for host in hosts {
-            let zone = template.project(host);
+            let zone = template.project(host).map_err(|e| e.to_string())?;
             output(host, &args, |out| write_axfr(&zone, host, out))?;
         }
     } else if args.template.is_none() && args.out.is_none() {

@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 use ipnet::IpNet;
 use multiprimary::hickory_proto::rr::Name;
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{AnswerTable, ProjectOptions, Severity, Template, Transport, Zone, wire};
+use multiprimary::{AnswerTable, Severity, Template, TemplateOptions, Transport, Zone, wire};
 
 const MAX_MESSAGE: usize = 65_535;
 const MAX_CONNECTIONS: usize = 128;
@@ -193,12 +193,12 @@ fn load(args: &Args) -> Result<Served, String> {
             degraded: None,
         });
     };
-    let mut project_options = ProjectOptions::new();
+    let mut template_options = TemplateOptions::new();
     for name in &args.self_names {
         let name = Name::from_str(name).map_err(|e| format!("--self {name}: {e}"))?;
-        project_options = project_options.self_name(name);
+        template_options = template_options.self_name(name);
     }
-    let template = Template::with_options(zone, &project_options);
+    let template = Template::with_options(zone, &template_options);
     let (fleet, warnings) = template.fleet(&[]).map_err(|e| e.to_string())?;
     for warning in warnings {
         eprintln!("warning: {}: {warning}", args.zonefile);
@@ -210,10 +210,10 @@ fn load(args: &Args) -> Result<Served, String> {
             known.join(", ")
         )
     })?;
-    let zone = template.project(host);
+    let zone = template.project(host).map_err(|e| e.to_string())?;
     let table = AnswerTable::compile(&zone).map_err(|e| format!("{}: {e}", args.zonefile))?;
     let degraded = if args.health.is_some() {
-        let zone = template.degraded(&fleet, host);
+        let zone = template.degraded(&fleet, host).map_err(|e| e.to_string())?;
         let table = AnswerTable::compile(&zone)
             .map_err(|e| format!("{}: degraded copy: {e}", args.zonefile))?;
         Some((zone, table))

@@ -23,5 +23,5 @@ pub use error::{
 };
 pub use fleet::{Fleet, FleetError, FleetProblem, FleetWarning, Host};
 pub use serial::{next_serial, serial_cmp};
-pub use template::{ProjectOptions, Template};
+pub use template::{ProjectError, Template, TemplateOptions};
 pub use zone::{PLACEHOLDER, RecordError, RecordRef, Rrset, Zone};

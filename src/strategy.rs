@@ -23,7 +23,7 @@
 //!     fn projections_load((zone, fleet) in strategy::template()) {
 //!         let template = Template::new(zone);
 //!         for host in fleet.hosts() {
-//!             let projection = template.project(host);
+//!             let projection = template.project(host).unwrap();
 //!             prop_assert!(projection.validate().iter().all(|p| p.severity() != Severity::Error));
 //!         }
 //!     }

@@ -14,14 +14,14 @@
 //! let (fleet, warnings) = template.fleet(&[]).unwrap();
 //! assert!(warnings.is_empty());
 //!
-//! let bill = template.project(fleet.host("bill").unwrap());
+//! let bill = template.project(fleet.host("bill").unwrap()).unwrap();
 //! let www = Name::from_str("www.example.com.").unwrap();
 //! let a: Vec<_> = bill.rrset(&www, RecordType::A).unwrap().rdatas().map(|r| r.to_string()).collect();
 //! assert_eq!(a, ["5.6.7.8"]);
 //! assert!(bill.to_string().contains("SOA\tbill.example.com. hostmaster.example.com. 2007010100 "));
 //!
 //! // While bill's web server is down, bill's DNS sends clients to the others.
-//! let degraded = template.degraded(&fleet, fleet.host("bill").unwrap());
+//! let degraded = template.degraded(&fleet, fleet.host("bill").unwrap()).unwrap();
 //! let a: Vec<_> = degraded.rrset(&www, RecordType::A).unwrap().rdatas().map(|r| r.to_string()).collect();
 //! assert_eq!(a, ["1.2.3.4"]);
 //! ```
@@ -30,6 +30,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use hickory_proto::rr::{Name, RecordType};
+use hickory_proto::serialize::binary::BinDecodable;
 
 use crate::fleet::{Fleet, FleetError, FleetWarning, Host};
 use crate::rdata;
@@ -38,11 +39,11 @@ use crate::zone::{Zone, canonical_key};
 /// The TTL of self-referencing records the template does not give one for.
 const DEFAULT_SELF_TTL: u32 = 60;
 
-/// Options of a projection.
+/// How a template is read: the self-referencing names it has besides its default ones.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
-pub struct ProjectOptions {
+pub struct TemplateOptions {
     /// Names that answer "this server", besides those that hold placeholders (or, in a
     /// template without placeholders, the apex and `www`): absolute, or relative to the
     /// template's origin.
@@ -50,7 +51,7 @@ pub struct ProjectOptions {
     pub self_names: Vec<Name>,
 }
 
-impl ProjectOptions {
+impl TemplateOptions {
     /// No extra self-referencing names.
     pub fn new() -> Self {
         Self::default()
@@ -60,12 +61,12 @@ impl ProjectOptions {
     /// (`shop` is `shop.example.com.` in a template for `example.com.`).
     ///
     /// ```
-    /// use multiprimary::{ProjectOptions, Template, Zone};
+    /// use multiprimary::{TemplateOptions, Template, Zone};
     /// use multiprimary::hickory_proto::rr::Name;
     ///
     /// let zone: Zone = "$ORIGIN example.com.\n@ 60 SOA ns h 1 2 3 4 5\n@ 60 NS ns\n\
     ///                   ns 60 A 192.0.2.1\nshop 60 A 192.0.2.1\n".parse().unwrap();
-    /// let options = ProjectOptions::new().self_name(Name::from_ascii("shop").unwrap());
+    /// let options = TemplateOptions::new().self_name(Name::from_ascii("shop").unwrap());
     /// let template = Template::with_options(zone, &options);
     /// assert!(template.is_self_name(&Name::from_ascii("shop.example.com.").unwrap()));
     /// ```
@@ -76,6 +77,22 @@ impl ProjectOptions {
         }
         self
     }
+}
+
+/// Why a template could not be projected for a host.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProjectError {
+    /// The host is not one of the template's: its name is not an NS target at the apex
+    /// (it would become the SOA MNAME of a copy no host serves).
+    #[error("{host} is not a host of the template: no NS record at its apex names it")]
+    NotAHost {
+        /// The host's name.
+        host: Name,
+    },
+    /// An output of [`Template::write_projections`] failed.
+    #[error("writing a projection failed")]
+    Write,
 }
 
 /// The zone an operator writes once for the whole fleet, and its self-referencing names.
@@ -116,12 +133,12 @@ impl Template {
     /// A template whose self-referencing names are those holding placeholders, or the
     /// apex and `www` where it has none.
     pub fn new(zone: Zone) -> Self {
-        Self::with_options(zone, &ProjectOptions::default())
+        Self::with_options(zone, &TemplateOptions::default())
     }
 
     /// A template with extra self-referencing names (relative ones taken as relative to
     /// the zone's origin; one too long for that is left out).
-    pub fn with_options(zone: Zone, options: &ProjectOptions) -> Self {
+    pub fn with_options(zone: Zone, options: &TemplateOptions) -> Self {
         let mut self_names = default_self_names(&zone);
         for name in &options.self_names {
             let name = if name.is_fqdn() {
@@ -177,14 +194,38 @@ impl Template {
     /// no address of that family), the SOA MNAME names the host, and every other RRset is
     /// the template's. Costs the self-referencing RRsets, not the zone: the projection
     /// shares the template's other nodes.
-    pub fn project(&self, host: &Host) -> Zone {
-        self.project_to(host, host.addresses())
+    ///
+    /// ```
+    /// use multiprimary::{Host, ProjectError, Template};
+    /// use multiprimary::hickory_proto::rr::Name;
+    /// use multiprimary::text::{parse, ParseOptions};
+    ///
+    /// let text = "$ORIGIN example.\n@ 60 SOA a h 1 2 3 4 5\n@ 60 NS a\n@ 60 A LOCAL-IP\na 60 A 192.0.2.1\n";
+    /// let template = Template::new(parse(text, &ParseOptions::new().template(true)).unwrap());
+    /// let (fleet, _) = template.fleet(&[]).unwrap();
+    /// assert!(template.project(fleet.host("a").unwrap()).is_ok());
+    /// // A host the template does not name in its apex NS set would become the SOA MNAME.
+    /// let stranger = Host::new(Name::from_ascii("evil.other.").unwrap(), ["192.0.2.9".parse().unwrap()]);
+    /// assert!(matches!(template.project(&stranger), Err(ProjectError::NotAHost { .. })));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::NotAHost`]: the host's name is not an NS target at the apex.
+    pub fn project(&self, host: &Host) -> Result<Zone, ProjectError> {
+        self.check_host(host)?;
+        Ok(self.project_to(host, host.addresses()))
     }
 
     /// The zone `host` serves while its own web service is down: the self-referencing
     /// names carry the addresses of every *other* host in `fleet`, so a server whose DNS
     /// still answers stops sending clients to its broken web server.
-    pub fn degraded(&self, fleet: &Fleet, host: &Host) -> Zone {
+    ///
+    /// # Errors
+    ///
+    /// [`ProjectError::NotAHost`]: the host's name is not an NS target at the apex.
+    pub fn degraded(&self, fleet: &Fleet, host: &Host) -> Result<Zone, ProjectError> {
+        self.check_host(host)?;
         let others: Vec<IpAddr> = fleet
             .hosts()
             .iter()
@@ -192,7 +233,26 @@ impl Template {
             .flat_map(|h| h.addresses().iter().copied())
             .filter(|a| !host.addresses().contains(a))
             .collect();
-        self.project_to(host, &others)
+        Ok(self.project_to(host, &others))
+    }
+
+    /// Whether `host` is one of the template's: an NS target at its apex.
+    fn check_host(&self, host: &Host) -> Result<(), ProjectError> {
+        let ns = self.zone.rrset(self.zone.origin(), RecordType::NS);
+        let named = ns.is_some_and(|ns| {
+            ns.iter().any(|(_, data)| {
+                rdata::target(RecordType::NS, data)
+                    .and_then(|wire| Name::from_bytes(wire).ok())
+                    .is_some_and(|target| target == *host.name())
+            })
+        });
+        if named {
+            Ok(())
+        } else {
+            Err(ProjectError::NotAHost {
+                host: host.name().clone(),
+            })
+        }
     }
 
     fn project_to(&self, host: &Host, addresses: &[IpAddr]) -> Zone {
@@ -237,19 +297,23 @@ impl Template {
     /// let mut targets: Vec<_> = fleet.hosts().iter().map(|host| (host, String::new())).collect();
     /// template.write_projections(&mut targets).unwrap();
     /// for (host, text) in &targets {
-    ///     assert_eq!(*text, template.project(host).to_string());
+    ///     assert_eq!(*text, template.project(host).unwrap().to_string());
     /// }
     /// ```
     ///
     /// # Errors
     ///
-    /// The first error of an output; the outputs after it in `targets` may then be
-    /// incomplete too.
+    /// [`ProjectError::NotAHost`] for a host that is not the template's (before anything
+    /// is written), or [`ProjectError::Write`] for the first output that failed; the
+    /// outputs after it in `targets` may then be incomplete too.
     pub fn write_projections<W: std::fmt::Write>(
         &self,
         targets: &mut [(&Host, W)],
-    ) -> std::fmt::Result {
-        let zones: Vec<Zone> = targets.iter().map(|(host, _)| self.project(host)).collect();
+    ) -> Result<(), ProjectError> {
+        let zones = targets
+            .iter()
+            .map(|(host, _)| self.project(host))
+            .collect::<Result<Vec<Zone>, _>>()?;
         let mut outputs: Vec<(&Zone, &mut W)> = zones
             .iter()
             .zip(targets.iter_mut())
@@ -260,7 +324,7 @@ impl Template {
             .iter()
             .flat_map(|name| [(name, RecordType::A), (name, RecordType::AAAA)])
             .collect();
-        crate::text::write_each(&self.zone, &varying, &mut outputs)
+        crate::text::write_each(&self.zone, &varying, &mut outputs).map_err(|_| ProjectError::Write)
     }
 }
 

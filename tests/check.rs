@@ -81,6 +81,7 @@ fn projection(template: &str, host: &str) -> String {
     let (fleet, _) = template.fleet(&[]).unwrap();
     template
         .project(fleet.host(host).unwrap_or_else(|| panic!("no host {host}")))
+        .unwrap()
         .to_string()
 }
 

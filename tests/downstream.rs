@@ -53,7 +53,7 @@ fn the_soa_and_the_addresses_of_each_projection_read_directly() {
         ("b", "198.51.100.1", "2001:db8:2::1"),
         ("c", "203.0.113.1", "2001:db8:3::1"),
     ] {
-        let zone: Zone = template.project(fleet.host(host).unwrap());
+        let zone: Zone = template.project(fleet.host(host).unwrap()).unwrap();
         let soa = zone.soa().unwrap();
         assert_eq!(soa.serial, 2026120400);
         assert_eq!(soa.mname, name(&format!("{host}.example.net.")));

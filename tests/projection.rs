@@ -29,8 +29,8 @@ use multiprimary::hickory_proto::rr::rdata::{SOA, TXT};
 use multiprimary::hickory_proto::rr::{Name, RData, Record, RecordType};
 use multiprimary::text::{ParseOptions, parse};
 use multiprimary::{
-    Drift, DriftKind, Fleet, FleetProblem, FleetWarning, Host, ParseErrorKind, Position,
-    ProjectOptions, Severity, Template, Zone, next_serial, serial_cmp,
+    Drift, DriftKind, Fleet, FleetProblem, FleetWarning, Host, ParseErrorKind, Position, Severity,
+    Template, TemplateOptions, Zone, next_serial, serial_cmp,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ fn the_seed_template_projects_to_the_articles_two_zone_files() {
             .find(|(mname, _)| *mname == name(host_name))
             .unwrap_or_else(|| panic!("the article has no zone file for {host_name}"))
             .1;
-        let projection = template.project(host);
+        let projection = template.project(host).unwrap();
         assert_eq!(records(&projection), records(expected), "{host_name}");
         assert_eq!(projection, *expected, "{host_name}");
 
@@ -515,8 +515,8 @@ fn without_placeholders_the_self_names_are_apex_and_www_where_they_hold_addresse
 }
 
 #[test]
-fn project_options_add_self_names_in_canonical_order() {
-    let options = ProjectOptions::new()
+fn template_options_add_self_names_in_canonical_order() {
+    let options = TemplateOptions::new()
         .self_name(name("shop.example.com."))
         .self_name(name("mail")) // relative to the template's origin
         .self_name(name("shop.example.com.")); // once only
@@ -544,7 +544,7 @@ fn project_options_add_self_names_in_canonical_order() {
     );
     // An extra self name takes the host's addresses and keeps its own TTL.
     let (fleet, _) = template.fleet(&[]).unwrap();
-    let bill = template.project(host(&fleet, "bill"));
+    let bill = template.project(host(&fleet, "bill")).unwrap();
     for owner in ["shop.example.com.", "mail.example.com.", "www.example.com."] {
         assert_eq!(
             addresses(&bill, owner, RecordType::A),
@@ -554,7 +554,7 @@ fn project_options_add_self_names_in_canonical_order() {
     }
     assert_eq!(ttl(&bill, "shop.example.com.", RecordType::A), Some(30));
     // Without the options, shop and mail keep their own addresses.
-    let plain = Template::new(zone).project(host(&fleet, "bill"));
+    let plain = Template::new(zone).project(host(&fleet, "bill")).unwrap();
     assert_eq!(
         addresses(&plain, "shop.example.com.", RecordType::A),
         Some(vec![ip("192.0.2.99")])
@@ -590,7 +590,7 @@ fn an_out_of_zone_host_needs_addresses_from_the_caller() {
     // And its copy names it and carries its address.
     let template = Template::new(zone);
     let (fleet, _) = template.fleet(&external).unwrap();
-    let copy = template.project(host(&fleet, "203.0.113.7"));
+    let copy = template.project(host(&fleet, "203.0.113.7")).unwrap();
     assert_eq!(soa(&copy).mname, name("ns1.other.net."));
     assert_eq!(
         addresses(&copy, "example.com.", RecordType::A),
@@ -877,7 +877,7 @@ fn a_host_gets_a_and_aaaa_at_every_self_name_with_the_templates_ttls() {
     let template = mixed_template();
     let (fleet, _) = template.fleet(&[]).unwrap();
     let bob = host(&fleet, "bob");
-    let copy = template.project(bob);
+    let copy = template.project(bob).unwrap();
     for (owner, self_ttl) in [("example.com.", 30), ("www.example.com.", 45)] {
         assert_eq!(
             addresses(&copy, owner, RecordType::A),
@@ -905,7 +905,7 @@ fn an_ipv6_only_host_gets_no_a_rrset_at_self_names() {
         host: name("bill.example.com."),
     }));
     let bill = host(&fleet, "bill");
-    let copy = template.project(bill);
+    let copy = template.project(bill).unwrap();
     for (owner, self_ttl) in [("example.com.", 30), ("www.example.com.", 45)] {
         assert_eq!(addresses(&copy, owner, RecordType::A), None, "{owner}");
         assert_eq!(
@@ -921,7 +921,11 @@ fn an_ipv6_only_host_gets_no_a_rrset_at_self_names() {
 fn projections_keep_the_templates_soa_apart_from_mname_and_differ_only_in_self_data() {
     for template in [mixed_template(), Template::new(seed_template())] {
         let (fleet, _) = template.fleet(&[]).unwrap();
-        let copies: Vec<Zone> = fleet.hosts().iter().map(|h| template.project(h)).collect();
+        let copies: Vec<Zone> = fleet
+            .hosts()
+            .iter()
+            .map(|h| template.project(h).unwrap())
+            .collect();
         for (host, copy) in fleet.hosts().iter().zip(&copies) {
             assert_non_self_unchanged(&template, copy, host);
             assert_eq!(copy.serial(), template.zone().serial());
@@ -940,13 +944,13 @@ fn projection_is_deterministic_idempotent_and_the_free_function_agrees() {
     for template in [mixed_template(), Template::new(seed_template())] {
         let (fleet, _) = template.fleet(&[]).unwrap();
         for host in fleet.hosts() {
-            let copy = template.project(host);
-            assert_eq!(template.project(host), copy, "twice, {host}");
-            assert_eq!(records(&template.project(host)), records(&copy));
+            let copy = template.project(host).unwrap();
+            assert_eq!(template.project(host).unwrap(), copy, "twice, {host}");
+            assert_eq!(records(&template.project(host).unwrap()), records(&copy));
             // A copy has no placeholders, so its self names are the apex and www, where
             // it holds the host's addresses: projecting it again changes nothing.
             assert_eq!(
-                Template::new(copy.clone()).project(host),
+                Template::new(copy.clone()).project(host).unwrap(),
                 copy,
                 "a projection projected again, {host}"
             );
@@ -968,7 +972,7 @@ fn a_degraded_copy_sends_clients_to_every_other_host_and_never_to_itself() {
     let (fleet, _) = template.fleet(&[]).unwrap();
     assert_eq!(fleet.hosts().len(), 3);
     for host in fleet.hosts() {
-        let degraded = template.degraded(&fleet, host);
+        let degraded = template.degraded(&fleet, host).unwrap();
         let mut others: Vec<IpAddr> = fleet
             .hosts()
             .iter()
@@ -992,11 +996,14 @@ fn a_degraded_copy_sends_clients_to_every_other_host_and_never_to_itself() {
             "{host}"
         );
         assert_non_self_unchanged(&template, &degraded, host);
-        assert_eq!(template.drift(&template.project(host), &degraded), []);
+        assert_eq!(
+            template.drift(&template.project(host).unwrap(), &degraded),
+            []
+        );
         assert_eq!(errors(&degraded), Vec::<String>::new());
     }
     // Concretely, for bob: bill's IPv4 and ben's IPv6.
-    let degraded = template.degraded(&fleet, host(&fleet, "bob"));
+    let degraded = template.degraded(&fleet, host(&fleet, "bob")).unwrap();
     assert_eq!(
         addresses(&degraded, "www.example.com.", RecordType::A),
         Some(vec![ip("198.51.100.1")])
@@ -1014,8 +1021,8 @@ fn the_seeds_degraded_copies_swap_bob_and_bill() {
     let bob = host(&fleet, "bob");
     let bill = host(&fleet, "bill");
     // While bob's web server is down, bob's DNS answers like bill's, apart from MNAME.
-    let degraded = template.degraded(&fleet, bob);
-    let bills = template.project(bill);
+    let degraded = template.degraded(&fleet, bob).unwrap();
+    let bills = template.project(bill).unwrap();
     assert_eq!(
         addresses(&degraded, "www.example.com.", RecordType::A),
         Some(vec![ip("5.6.7.8")])
@@ -1045,8 +1052,8 @@ fn drift_template() -> Template {
 fn bob_and_bill_do_not_drift_from_each_other() {
     for template in [drift_template(), Template::new(seed_template())] {
         let (fleet, _) = template.fleet(&[]).unwrap();
-        let bob = template.project(host(&fleet, "bob"));
-        let bill = template.project(host(&fleet, "bill"));
+        let bob = template.project(host(&fleet, "bob")).unwrap();
+        let bill = template.project(host(&fleet, "bill")).unwrap();
         assert_ne!(bob, bill, "the copies do differ, in self data and MNAME");
         assert_eq!(template.drift(&bob, &bill), []);
         assert_eq!(template.drift(&bill, &bob), []);
@@ -1057,7 +1064,7 @@ fn bob_and_bill_do_not_drift_from_each_other() {
 fn drift_names_each_changed_missing_or_unexpected_rrset() {
     let template = drift_template();
     let (fleet, _) = template.fleet(&[]).unwrap();
-    let expected = template.project(host(&fleet, "bob"));
+    let expected = template.project(host(&fleet, "bob")).unwrap();
 
     let mut changed = expected.clone();
     changed.remove(&name("zeta.example.com."), RecordType::TXT);
@@ -1146,7 +1153,7 @@ fn drift_names_each_changed_missing_or_unexpected_rrset() {
 fn drift_is_listed_in_canonical_order() {
     let template = drift_template();
     let (fleet, _) = template.fleet(&[]).unwrap();
-    let expected = template.project(host(&fleet, "bill"));
+    let expected = template.project(host(&fleet, "bill")).unwrap();
     let mut observed = expected.clone();
     observed.remove(&name("example.com."), RecordType::MX); // apex, type 15
     observed.insert(&txt("example.com.", 60, "apex")).unwrap(); // apex, type 16
@@ -1254,7 +1261,7 @@ fn the_render_example_prints_writes_and_refuses_as_documented() {
     let article = article_zones();
     // What each host's zone must be: the in-process projection, and the article's file.
     let check = |zone: &Zone, host_name: &str| {
-        let expected = template.project(host(&fleet, host_name));
+        let expected = template.project(host(&fleet, host_name)).unwrap();
         assert_eq!(*zone, expected, "{host_name}");
         let (_, from_article) = article
             .iter()
@@ -1376,17 +1383,17 @@ mod serde_forms {
             Some(&name("bill.example.com."))
         );
 
-        let options = ProjectOptions::new()
+        let options = TemplateOptions::new()
             .self_name(name("shop.example.com."))
             .self_name(name("mail.example.com."));
         let json = serde_json::to_string(&options).unwrap();
         assert_eq!(
-            serde_json::from_str::<ProjectOptions>(&json).unwrap(),
+            serde_json::from_str::<TemplateOptions>(&json).unwrap(),
             options
         );
         assert_eq!(
-            serde_json::from_str::<ProjectOptions>("{}").unwrap(),
-            ProjectOptions::new()
+            serde_json::from_str::<TemplateOptions>("{}").unwrap(),
+            TemplateOptions::new()
         );
     }
 

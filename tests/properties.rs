@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use multiprimary::hickory_proto::rr::{Name, RData, RecordType};
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{Host, ProjectOptions, Severity, Template, Zone, strategy};
+use multiprimary::{Host, Severity, Template, TemplateOptions, Zone, strategy};
 use proptest::prelude::*;
 
 /// Zone-file vocabulary: directives, names, numbers, types, classes, escapes, quotes,
@@ -310,7 +310,7 @@ proptest! {
     #[test]
     fn projections_differ_only_in_self_rrsets_and_soa_mname((zone, fleet) in strategy::template()) {
         let template = Template::new(zone);
-        let projections: Vec<Zone> = fleet.hosts().iter().map(|h| template.project(h)).collect();
+        let projections: Vec<Zone> = fleet.hosts().iter().map(|h| template.project(h).unwrap()).collect();
         let expected = shared_rrsets(&template, template.zone());
         for (i, first) in projections.iter().enumerate() {
             prop_assert_eq!(&shared_rrsets(&template, first), &expected);
@@ -325,7 +325,7 @@ proptest! {
     fn every_non_self_record_of_the_template_is_in_every_projection((zone, fleet) in strategy::template()) {
         let template = Template::new(zone);
         for host in fleet.hosts() {
-            let projection = template.project(host);
+            let projection = template.project(host).unwrap();
             let soa = projection.rrset(projection.origin(), RecordType::SOA).unwrap();
             prop_assert_eq!(soa.len(), 1);
             match soa.rdatas().next() {
@@ -354,17 +354,17 @@ proptest! {
         let options = template
             .self_names()
             .iter()
-            .fold(ProjectOptions::new(), |options, name| options.self_name(name.clone()));
+            .fold(TemplateOptions::new(), |options, name| options.self_name(name.clone()));
         for host in fleet.hosts() {
-            let projection = template.project(host);
-            let again = Template::new(template.zone().clone()).project(host);
+            let projection = template.project(host).unwrap();
+            let again = Template::new(template.zone().clone()).project(host).unwrap();
             prop_assert_eq!(&again, &projection);
             prop_assert_eq!(again.to_string(), projection.to_string());
-            let reprojected = Template::with_options(projection.clone(), &options).project(host);
+            let reprojected = Template::with_options(projection.clone(), &options).project(host).unwrap();
             prop_assert_eq!(reprojected.to_string(), projection.to_string());
             prop_assert_eq!(&reprojected, &projection);
             // With the names a projection implies (apex and www).
-            prop_assert_eq!(&Template::new(projection.clone()).project(host), &projection);
+            prop_assert_eq!(&Template::new(projection.clone()).project(host).unwrap(), &projection);
         }
     }
 
@@ -372,8 +372,8 @@ proptest! {
     fn projections_and_degraded_projections_validate((zone, fleet) in strategy::template()) {
         let template = Template::new(zone);
         for host in fleet.hosts() {
-            prop_assert_eq!(errors(&template.project(host)), Vec::<String>::new(), "projection for {}", host);
-            prop_assert_eq!(errors(&template.degraded(&fleet, host)), Vec::<String>::new(), "degraded for {}", host);
+            prop_assert_eq!(errors(&template.project(host).unwrap()), Vec::<String>::new(), "projection for {}", host);
+            prop_assert_eq!(errors(&template.degraded(&fleet, host).unwrap()), Vec::<String>::new(), "degraded for {}", host);
         }
     }
 
@@ -381,7 +381,7 @@ proptest! {
     fn self_names_carry_exactly_the_hosts_addresses((zone, fleet) in strategy::template()) {
         let template = Template::new(zone);
         for host in fleet.hosts() {
-            let projection = template.project(host);
+            let projection = template.project(host).unwrap();
             for name in template.self_names() {
                 prop_assert_eq!(addresses_at(&projection, name), host.addresses().to_vec(), "{} for {}", name, host);
                 prop_assert!(projection.iter().all(|r| !r.is_placeholder()));
@@ -393,7 +393,7 @@ proptest! {
     fn degraded_projections_never_point_at_their_own_host((zone, fleet) in strategy::template()) {
         let template = Template::new(zone);
         for host in fleet.hosts() {
-            let degraded = template.degraded(&fleet, host);
+            let degraded = template.degraded(&fleet, host).unwrap();
             let mut others: Vec<IpAddr> = fleet
                 .hosts()
                 .iter()
@@ -406,7 +406,7 @@ proptest! {
                 prop_assert!(at.iter().all(|a| !host.addresses().contains(a)), "{} holds {:?} of {}", name, at, host);
                 prop_assert_eq!(at, others.clone(), "{} for {}", name, host);
             }
-            prop_assert_eq!(template.drift(&template.project(host), &degraded), vec![]);
+            prop_assert_eq!(template.drift(&template.project(host).unwrap(), &degraded), vec![]);
         }
     }
 
@@ -415,7 +415,7 @@ proptest! {
         (zone, fleet) in strategy::template(),
         extra in proptest::sample::subsequence(vec!["MAIL.example.", "www.example.", "a.b.example.", "example."], 0..=4),
     ) {
-        let mut options = ProjectOptions::new();
+        let mut options = TemplateOptions::new();
         for name in extra {
             options = options.self_name(Name::from_ascii(name).unwrap());
         }
@@ -423,7 +423,7 @@ proptest! {
         let mut targets: Vec<(&Host, String)> = fleet.hosts().iter().map(|h| (h, String::new())).collect();
         template.write_projections(&mut targets).unwrap();
         for (host, text) in &targets {
-            prop_assert_eq!(text, &template.project(host).to_string(), "{}", host);
+            prop_assert_eq!(text, &template.project(host).unwrap().to_string(), "{}", host);
         }
     }
 
@@ -431,7 +431,7 @@ proptest! {
     fn projections_round_trip_through_text((zone, fleet) in strategy::template()) {
         let template = Template::new(zone);
         for host in fleet.hosts() {
-            for projection in [template.project(host), template.degraded(&fleet, host)] {
+            for projection in [template.project(host).unwrap(), template.degraded(&fleet, host).unwrap()] {
                 let text = projection.to_string();
                 let back = parse(&text, &ParseOptions::new()).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
                 prop_assert_eq!(&back, &projection);

@@ -2156,7 +2156,7 @@ fn public_types_are_send_sync_clone_and_debug() {
     assert_traits::<multiprimary::Host>();
     assert_traits::<multiprimary::Fleet>();
     assert_traits::<multiprimary::Template>();
-    assert_traits::<multiprimary::ProjectOptions>();
+    assert_traits::<multiprimary::TemplateOptions>();
     let zone = seed_zone();
     let clone = zone.clone();
     assert_eq!(clone, zone);

@@ -192,5 +192,5 @@ fn render_format_wire_writes_length_prefixed_messages_that_decode_to_the_project
         .unwrap(),
     );
     let (fleet, _) = template.fleet(&[]).unwrap();
-    assert_eq!(zone, template.project(fleet.host("bill").unwrap()));
+    assert_eq!(zone, template.project(fleet.host("bill").unwrap()).unwrap());
 }
