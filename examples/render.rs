@@ -20,7 +20,7 @@ use std::str::FromStr;
 
 use multiprimary::hickory_proto::rr::Name;
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{Host, Severity, Template, TemplateOptions, Zone, wire};
+use multiprimary::{Fleet, Host, Severity, Template, TemplateOptions, Zone, wire};
 
 const SEED: &str = include_str!("data/example.com.template");
 const SEED_NAME: &str = "examples/data/example.com.template";
@@ -108,21 +108,39 @@ fn run() -> Result<(), String> {
         None => parse(SEED, &options),
     }
     .map_err(|e| e.to_string())?;
-    // Each problem on a line of its own, `error: FILE:LINE:COL: ...`, the errors last.
-    let mut problems = zone.validate();
-    problems.sort_by_key(|p| p.severity() == Severity::Error);
-    for problem in &problems {
-        eprintln!("{}: {problem}", problem.severity());
-    }
-    if problems.iter().any(|p| p.severity() == Severity::Error) {
-        return Err(String::new());
-    }
     let mut template_options = TemplateOptions::new();
     for self_name in &args.self_names {
         template_options = template_options.self_name(name(self_name, "--self")?);
     }
     let template = Template::with_options(zone, &template_options);
-    let (fleet, warnings) = template.fleet(&[]).map_err(|error| {
+    // Validation runs on a thread of its own while the zones are written to staging
+    // outputs (memory for stdout, a temporary file beside each file of `--out DIR`);
+    // nothing reaches an output before the template has passed it.
+    let result = std::thread::scope(|scope| {
+        let validation = scope.spawn(|| template.zone().validate());
+        let fleet = template.fleet(&[]);
+        let staged = match &fleet {
+            Ok((fleet, _)) if !args.wire && (args.template.is_some() || args.out.is_some()) => {
+                Some(hosts_of(fleet, &args).and_then(|hosts| stage_text(&template, &hosts, &args)))
+            }
+            _ => None,
+        };
+        let problems = validation.join().unwrap_or_default();
+        (problems, fleet, staged)
+    });
+    let (mut problems, fleet, staged) = result;
+    // Each problem on a line of its own, `error: FILE:LINE:COL: ...`, the errors last.
+    problems.sort_by_key(|p| p.severity() == Severity::Error);
+    for problem in &problems {
+        eprintln!("{}: {problem}", problem.severity());
+    }
+    if problems.iter().any(|p| p.severity() == Severity::Error) {
+        if let Some(Ok(staged)) = staged {
+            staged.discard();
+        }
+        return Err(String::new());
+    }
+    let (fleet, warnings) = fleet.map_err(|error| {
         // One line each, `error: FILE:LINE:COL: ...`.
         for (problem, location) in error.located() {
             match location {
@@ -135,63 +153,23 @@ fn run() -> Result<(), String> {
     for warning in &warnings {
         eprintln!("warning: {file}: {warning}");
     }
-    let hosts: Vec<&Host> = match &args.host {
-        Some(key) => vec![fleet.host(key).ok_or_else(|| {
-            let known: Vec<String> = fleet.hosts().iter().map(ToString::to_string).collect();
-            format!(
-                "unknown host {key}: the template's hosts are {}",
-                known.join(", ")
-            )
-        })?],
-        None => fleet.hosts().iter().collect(),
-    };
-    if args.wire {
-        for host in hosts {
-            let zone = template.project(host).map_err(|e| e.to_string())?;
-            output(host, &args, |out| write_axfr(&zone, host, out))?;
-        }
-    } else if args.template.is_none() && args.out.is_none() {
-        // The seed's zones, one after another, each under a comment.
-        for host in hosts {
-            output(host, &args, |out| {
-                writeln!(out, "; the zone served by {host}")?;
-                write_text(&template, &mut [(host, TextOut::new(&mut *out))])?;
-                out.write_all(b"\n")
-            })?;
-        }
+    if let Some(staged) = staged {
+        staged?.commit()?;
     } else {
-        // Every host's zone in one pass over the template: the lines they share are
-        // formatted once.
-        let mut targets = Vec::with_capacity(hosts.len());
-        for host in &hosts {
-            let out: Box<dyn Write> = match &args.out {
-                Some(dir) => {
-                    let path = host_path(dir, host, "zone");
-                    let file =
-                        File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                    Box::new(BufWriter::with_capacity(BUFFER, file))
-                }
-                None => Box::new(BufWriter::with_capacity(BUFFER, std::io::stdout().lock())),
-            };
-            targets.push((*host, TextOut::new(out)));
-        }
-        let place = |host: &Host| match &args.out {
-            Some(dir) => host_path(dir, host, "zone").display().to_string(),
-            None => "stdout".to_owned(),
-        };
-        if let Err(error) = write_text(&template, &mut targets) {
-            let host = targets
-                .iter()
-                .find(|(_, out)| out.error.is_some())
-                .map_or_else(|| "output".to_owned(), |(host, _)| place(host));
-            return Err(format!("{host}: {error}"));
-        }
-        for (host, mut out) in targets {
-            out.out
-                .flush()
-                .map_err(|e| format!("{}: {e}", place(host)))?;
-            if args.out.is_some() {
-                eprintln!("wrote {}", place(host));
+        let hosts = hosts_of(&fleet, &args)?;
+        if args.wire {
+            for host in hosts {
+                let zone = template.project(host).map_err(|e| e.to_string())?;
+                output(host, &args, |out| write_axfr(&zone, host, out))?;
+            }
+        } else {
+            // The seed's zones, one after another, each under a comment.
+            for host in hosts {
+                output(host, &args, |out| {
+                    writeln!(out, "; the zone served by {host}")?;
+                    write_text(&template, &mut [(host, TextOut::new(&mut *out))])?;
+                    out.write_all(b"\n")
+                })?;
             }
         }
     }
@@ -199,6 +177,90 @@ fn run() -> Result<(), String> {
     // time (a fifth of the whole run), and the system takes the memory back at once.
     std::mem::forget(template);
     Ok(())
+}
+
+/// The hosts to render: HOST, or every host of the fleet.
+fn hosts_of<'f>(fleet: &'f Fleet, args: &Args) -> Result<Vec<&'f Host>, String> {
+    match &args.host {
+        Some(key) => Ok(vec![fleet.host(key).ok_or_else(|| {
+            let known: Vec<String> = fleet.hosts().iter().map(ToString::to_string).collect();
+            format!(
+                "unknown host {key}: the template's hosts are {}",
+                known.join(", ")
+            )
+        })?]),
+        None => Ok(fleet.hosts().iter().collect()),
+    }
+}
+
+/// Zones written where nothing reads them yet: in memory for stdout, or to a temporary
+/// file beside each final one.
+enum Staged {
+    Stdout(Vec<u8>),
+    Files(Vec<(PathBuf, PathBuf)>),
+}
+
+impl Staged {
+    /// Sends the zones on: to stdout, or each temporary file renamed to its final name.
+    fn commit(self) -> Result<(), String> {
+        match self {
+            Self::Stdout(bytes) => std::io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .map_err(|e| format!("stdout: {e}")),
+            Self::Files(files) => {
+                for (staging, path) in files {
+                    std::fs::rename(&staging, &path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes the temporary files.
+    fn discard(self) {
+        if let Self::Files(files) = self {
+            for (staging, _) in files {
+                let _ = std::fs::remove_file(staging);
+            }
+        }
+    }
+}
+
+/// Every host's zone in one pass over the template (the lines they share are formatted
+/// once), to its staging output.
+fn stage_text(template: &Template, hosts: &[&Host], args: &Args) -> Result<Staged, String> {
+    let Some(dir) = &args.out else {
+        // Without `--out`, HOST names the one host.
+        let mut bytes = Vec::new();
+        for host in hosts {
+            write_text(template, &mut [(*host, TextOut::new(&mut bytes))])
+                .map_err(|e| format!("stdout: {e}"))?;
+        }
+        return Ok(Staged::Stdout(bytes));
+    };
+    let mut files = Vec::with_capacity(hosts.len());
+    let mut targets = Vec::with_capacity(hosts.len());
+    for host in hosts {
+        let path = host_path(dir, host, "zone");
+        let staging = host_path(dir, host, "zone.new");
+        let file = File::create(&staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+        targets.push((*host, TextOut::new(BufWriter::with_capacity(BUFFER, file))));
+        files.push((staging, path));
+    }
+    let written = write_text(template, &mut targets)
+        .and_then(|()| targets.iter_mut().try_for_each(|(_, out)| out.out.flush()));
+    drop(targets);
+    let staged = Staged::Files(files);
+    match written {
+        Ok(()) => Ok(staged),
+        Err(error) => {
+            staged.discard();
+            Err(format!("{}: {error}", dir.display()))
+        }
+    }
 }
 
 /// The size of the output buffer.

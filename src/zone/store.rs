@@ -312,6 +312,11 @@ impl Store {
 
     /// The nodes in canonical order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Node> + '_ {
+        self.iter_keyed().map(|(_, node)| node)
+    }
+
+    /// The nodes in canonical order, with their keys.
+    pub(crate) fn iter_keyed(&self) -> impl Iterator<Item = (&[u8], &Node)> + '_ {
         let mut base = self.base.iter().peekable();
         let mut overlay = self.overlay.iter().peekable();
         std::iter::from_fn(move || {
@@ -331,10 +336,10 @@ impl Store {
                     },
                 };
                 if take_base {
-                    return base.next().map(|(_, node)| &**node);
+                    return base.next().map(|(key, node)| (key.as_slice(), &**node));
                 }
-                if let Some((_, Some(node))) = overlay.next() {
-                    return Some(&**node);
+                if let Some((key, Some(node))) = overlay.next() {
+                    return Some((key.as_slice(), &**node));
                 }
             }
         })

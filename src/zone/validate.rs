@@ -24,33 +24,37 @@ impl Zone {
             problems: Vec::new(),
         };
         report.apex();
-        // The closest enclosing cut and DNAME: their owners, and where their NS or DNAME
+        // The closest enclosing cut and DNAME: their keys, and where their NS or DNAME
         // records were read. In canonical order a name's descendants follow it directly,
-        // so each is the last one seen that is still an ancestor.
-        let mut cut: Option<(&Name, Option<Source>)> = None;
-        let mut dname: Option<(&Name, Option<Source>)> = None;
-        for node in self.nodes.iter() {
-            let name = &node.name;
-            if !self.origin.zone_of(name) {
+        // so each is the last one seen that is still an ancestor. A name is at or below
+        // another exactly when the other's canonical key is a prefix of its own (each
+        // label ends in a 0 octet, which labels hold only escaped).
+        let origin_key = canonical_key(&self.origin);
+        let mut cut: Option<(&[u8], &Name, Option<Source>)> = None;
+        let mut dname: Option<(&[u8], &Name, Option<Source>)> = None;
+        for (key, node) in self.nodes.iter_keyed() {
+            if !key.starts_with(&origin_key) {
                 report.outside_origin(node);
                 continue;
             }
-            if cut.is_some_and(|(c, _)| !c.zone_of(name)) {
+            if cut.is_some_and(|(c, _, _)| !key.starts_with(c)) {
                 cut = None;
             }
-            if dname.is_some_and(|(d, _)| !d.zone_of(name)) {
+            if dname.is_some_and(|(d, _, _)| !key.starts_with(d)) {
                 dname = None;
             }
+            let cut_above = cut.map(|(_, name, source)| (name, source));
+            let dname_above = dname.map(|(_, name, source)| (name, source));
             for rrset in &node.rrsets {
-                report.placement(node, rrset, cut, dname);
+                report.placement(node, rrset, cut_above, dname_above);
                 report.rrset(node, rrset);
             }
             let find = |t: RecordType| node.rrsets.iter().find(|r| r.record_type == t);
-            if name != &self.origin && cut.is_none() {
-                cut = find(RecordType::NS).map(|ns| (name, ns.source()));
+            if cut.is_none() && key.len() > origin_key.len() {
+                cut = find(RecordType::NS).map(|ns| (key, &node.name, ns.source()));
             }
             if dname.is_none() {
-                dname = find(RecordType::DNAME).map(|d| (name, d.source()));
+                dname = find(RecordType::DNAME).map(|d| (key, &node.name, d.source()));
             }
         }
         report.duplicates();
