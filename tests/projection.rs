@@ -1452,3 +1452,34 @@ mod serde_forms {
         assert_eq!(fleet.hosts()[0].addresses(), [ip("192.0.2.1")]);
     }
 }
+
+/// A template that breaks a rule leaves nothing behind: no zone on stdout, and no file
+/// (final or staged) in `--out DIR`, while every error names its line.
+#[test]
+fn render_writes_nothing_for_a_template_with_errors() {
+    let dir = TempDir::new("broken");
+    let template = dir.0.join("broken.template");
+    let good = std::fs::read_to_string(TEMPLATE_FILE).unwrap();
+    // A CNAME beside the apex's other data, as the last line.
+    let lines = good.lines().count() + 1;
+    std::fs::write(&template, format!("{good}www IN CNAME bob\n")).unwrap();
+    let path = template.to_str().unwrap();
+    let out = dir.0.join("zones");
+    std::fs::create_dir_all(&out).unwrap();
+    for args in [
+        vec![path, "bob"],
+        vec![path, "--out", out.to_str().unwrap()],
+    ] {
+        let output = render(&args);
+        assert!(!output.status.success(), "{args:?}");
+        assert_eq!(text(&output.stdout), "", "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "error: {path}:{lines}:1: www.example.com. CNAME: CNAME beside other data (A)"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{args:?}");
+    }
+}
