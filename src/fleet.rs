@@ -27,7 +27,7 @@ use hickory_proto::serialize::binary::BinDecodable;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::error::Location;
-use crate::rdata;
+use crate::schema;
 use crate::zone::Zone;
 
 /// One server of the fleet: its name (an NS target of the zone) and its addresses.
@@ -394,7 +394,7 @@ impl Fleet {
         let mut hosts = Vec::with_capacity(ns.len());
         for (_, data) in ns.iter() {
             let Some(name) =
-                rdata::target(RecordType::NS, data).and_then(|wire| Name::from_bytes(wire).ok())
+                schema::target(RecordType::NS, data).and_then(|wire| Name::from_bytes(wire).ok())
             else {
                 continue;
             };
@@ -522,7 +522,7 @@ fn locate(zone: &Zone, problem: &FleetProblem) -> Option<Location> {
         FleetProblem::NoAddresses { host } => {
             let ns = zone.rrset(origin, RecordType::NS)?;
             let source = ns.entries().find_map(|(_, data, source)| {
-                let target = rdata::target(RecordType::NS, data)?;
+                let target = schema::target(RecordType::NS, data)?;
                 (Name::from_bytes(target).ok()? == *host).then_some(source)
             })?;
             zone.location(source)

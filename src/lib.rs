@@ -7,7 +7,7 @@ pub mod answer;
 mod drift;
 pub mod error;
 mod fleet;
-mod rdata;
+mod schema;
 mod serial;
 #[cfg(feature = "proptest")]
 pub mod strategy;

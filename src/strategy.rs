@@ -40,7 +40,7 @@ use proptest::collection::{btree_set, vec};
 use proptest::prelude::*;
 
 use crate::fleet::{Fleet, Host};
-use crate::rdata::{self, Field};
+use crate::schema::{self, Field};
 use crate::zone::Zone;
 
 /// One label of 1 to 12 octets: mostly letters, digits and `-`, sometimes any octet
@@ -103,7 +103,7 @@ fn zone_type_code() -> impl Strategy<Value = u16> {
         proptest::sample::select(vec![
             1u16, 2, 5, 6, 15, 16, 28, 33, 46, 47, 48, 65, 257, 1234
         ]),
-        any::<u16>().prop_filter("allowed in zones", |&c| rdata::is_data_type(c)),
+        any::<u16>().prop_filter("allowed in zones", |&c| schema::is_data_type(c)),
     ]
 }
 
@@ -127,7 +127,7 @@ fn field(field: Field) -> BoxedStrategy<Vec<u8>> {
         Field::TypeBitmap => btree_set(zone_type_code(), 0..=6)
             .prop_map(|types| {
                 let mut out = Vec::new();
-                rdata::encode_bitmap(&types.into_iter().collect::<Vec<_>>(), &mut out);
+                schema::encode_bitmap(&types.into_iter().collect::<Vec<_>>(), &mut out);
                 out
             })
             .boxed(),
@@ -197,10 +197,10 @@ fn svc_params() -> impl Strategy<Value = Vec<u8>> {
 /// `(type, uncompressed wire data)`.
 pub fn record_data() -> impl Strategy<Value = (RecordType, Vec<u8>)> {
     let known: Vec<u16> = (0..=u16::MAX)
-        .filter(|&c| rdata::schema(c).is_some())
+        .filter(|&c| schema::schema(c).is_some())
         .collect();
     let typed = proptest::sample::select(known).prop_flat_map(|code| {
-        let fields = rdata::schema(code).map_or(&[][..], |(f, _)| f);
+        let fields = schema::schema(code).map_or(&[][..], |(f, _)| f);
         fields
             .iter()
             .map(|&f| field(f))
@@ -247,7 +247,7 @@ fn ns() -> Name {
 /// SOA data naming `mname`, with RNAME `hostmaster.example.`, the given serial, and
 /// REFRESH 3600, RETRY 900, EXPIRE 604800, MINIMUM 60.
 fn soa_data(mname: &Name, serial: u32) -> Vec<u8> {
-    let mut data = rdata::name_wire(mname);
+    let mut data = schema::name_wire(mname);
     data.extend_from_slice(b"\x0ahostmaster\x07example\x00");
     for field in [serial, 3600, 900, 604_800, 60] {
         data.extend_from_slice(&field.to_be_bytes());
@@ -332,7 +332,7 @@ pub fn valid_zone() -> impl Strategy<Value = Zone> {
             let ns = ns();
             let mut zone = Zone::new(origin.clone());
             zone.insert_data(&origin, RecordType::SOA, ttl, &soa_data(&ns, serial));
-            zone.insert_data(&origin, RecordType::NS, ttl, &rdata::name_wire(&ns));
+            zone.insert_data(&origin, RecordType::NS, ttl, &schema::name_wire(&ns));
             zone.insert_data(&ns, RecordType::A, ttl, &glue);
             for (owner, ttl, record) in records {
                 insert_keeping_valid(&mut zone, &[], true, &owner, ttl, record);
@@ -464,7 +464,7 @@ pub fn template() -> impl Strategy<Value = (Zone, Fleet)> {
                         &origin,
                         RecordType::NS,
                         ns_ttl,
-                        &rdata::name_wire(host.name()),
+                        &schema::name_wire(host.name()),
                     );
                     for address in host.addresses() {
                         match address {

@@ -33,7 +33,7 @@ use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 
 use crate::fleet::{Fleet, FleetError, FleetWarning, Host};
-use crate::rdata;
+use crate::schema;
 use crate::zone::{Zone, canonical_key};
 
 /// The TTL of self-referencing records the template does not give one for.
@@ -241,7 +241,7 @@ impl Template {
         let ns = self.zone.rrset(self.zone.origin(), RecordType::NS);
         let named = ns.is_some_and(|ns| {
             ns.iter().any(|(_, data)| {
-                rdata::target(RecordType::NS, data)
+                schema::target(RecordType::NS, data)
                     .and_then(|wire| Name::from_bytes(wire).ok())
                     .is_some_and(|target| target == *host.name())
             })
@@ -330,7 +330,7 @@ impl Template {
 
 /// SOA data after the MNAME.
 pub(crate) fn without_mname(data: &[u8]) -> &[u8] {
-    rdata::name_length(data)
+    schema::name_length(data)
         .and_then(|n| data.get(n..))
         .unwrap_or(data)
 }
@@ -344,7 +344,7 @@ fn set_soa_mname(zone: &mut Zone, mname: &Name) {
     let records: Vec<(u32, Vec<u8>)> = soa
         .iter()
         .map(|(ttl, data)| {
-            let mut new = rdata::name_wire(mname);
+            let mut new = schema::name_wire(mname);
             new.extend_from_slice(without_mname(data));
             (ttl, new)
         })

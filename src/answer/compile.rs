@@ -32,7 +32,7 @@ use hickory_proto::rr::{Name, RecordType};
 
 use super::{AnswerTable, CompileError};
 use crate::error::{Problem, ZoneError};
-use crate::rdata::{self, Field};
+use crate::schema::{self, Field};
 use crate::zone::{Key, Zone};
 
 /// "No such node".
@@ -279,7 +279,7 @@ pub(crate) fn compile(zone: &Zone) -> Result<AnswerTable, CompileError> {
     // same, the error says so.
     let no_soa = || CompileError::Zone(ZoneError::new(vec![Problem::no_soa(zone)]));
     let (soa_ttl, soa_data) = zone.soa_record().ok_or_else(no_soa)?;
-    let minimum = rdata::soa_minimum(soa_data).ok_or_else(no_soa)?;
+    let minimum = schema::soa_minimum(soa_data).ok_or_else(no_soa)?;
     let negative = builder.records(
         RecordType::SOA,
         zone.class().into(),
@@ -386,8 +386,8 @@ impl Builder {
 
 /// A name's lowercased uncompressed wire form.
 pub(crate) fn lower_wire(name: &Name) -> Vec<u8> {
-    let mut wire = rdata::name_wire(name);
-    rdata::lowercase_wire_name(&mut wire);
+    let mut wire = schema::name_wire(name);
+    schema::lowercase_wire_name(&mut wire);
     wire
 }
 
@@ -433,13 +433,13 @@ impl Builder {
     ) -> Result<(), CompileError> {
         let lower = {
             let mut lower = wire.to_vec();
-            rdata::lowercase_wire_name(&mut lower);
+            schema::lowercase_wire_name(&mut lower);
             lower
         };
         if compress
             && lower.len() >= self.origin.len()
             && lower.ends_with(&self.origin)
-            && rdata::is_label_start(&lower, lower.len() - self.origin.len())
+            && schema::is_label_start(&lower, lower.len() - self.origin.len())
         {
             let prefix = wire
                 .get(..wire.len() - self.origin.len())
@@ -468,7 +468,7 @@ impl Builder {
         let start = self.bytes.len();
         let patches = self.patches.len();
         let compress = matches!(u16::from(record_type), 2..=9 | 12 | 14 | 15);
-        let fields = rdata::schema(u16::from(record_type)).map(|(f, _)| f);
+        let fields = schema::schema(u16::from(record_type)).map(|(f, _)| f);
         for (ttl, data) in records {
             let at = u16::try_from(self.bytes.len() - start).map_err(|_| CompileError::TooLarge)?;
             self.patches.push(Patch {
@@ -482,7 +482,7 @@ impl Builder {
             self.bytes.extend_from_slice(&ttl.to_be_bytes());
             let length_at = self.bytes.len();
             self.bytes.extend_from_slice(&[0, 0]);
-            match fields.and_then(|f| rdata::split(f, data)) {
+            match fields.and_then(|f| schema::split(f, data)) {
                 Some(parts) => {
                     for (field, value) in parts {
                         if field == Field::Name {
@@ -584,11 +584,11 @@ impl Builder {
                 let mut count = 0u16;
                 let mut seen: Vec<Vec<u8>> = Vec::new();
                 for ((_, record), &offset) in data.iter().zip(&offsets) {
-                    let Some(target) = rdata::target(record_type, record) else {
+                    let Some(target) = schema::target(record_type, record) else {
                         continue;
                     };
                     let mut lower = target.to_vec();
-                    rdata::lowercase_wire_name(&mut lower);
+                    schema::lowercase_wire_name(&mut lower);
                     if seen.contains(&lower) {
                         continue;
                     }

@@ -7,7 +7,7 @@ mod query;
 use hickory_proto::rr::{Name, RecordType};
 
 use crate::error::ZoneError;
-use crate::rdata;
+use crate::schema;
 use crate::zone::Zone;
 use compile::{Fragment, Index, NONE, Node, RrsetEntry, Target};
 use query::{Edns, Parsed, Query};
@@ -496,7 +496,7 @@ impl AnswerTable {
         };
         if let Some(slot) = current.lower.get_mut(..query.name.len()) {
             slot.copy_from_slice(query.name);
-            rdata::lowercase_wire_name(slot);
+            schema::lowercase_wire_name(slot);
         }
         if query.qclass != self.class || !self.in_zone(current.name()) {
             return Rcode::Refused;
@@ -690,7 +690,7 @@ impl AnswerTable {
     fn in_zone(&self, name: &[u8]) -> bool {
         name.len() >= self.origin.len()
             && name.ends_with(&self.origin)
-            && rdata::is_label_start(name, name.len() - self.origin.len())
+            && schema::is_label_start(name, name.len() - self.origin.len())
     }
 
     fn node(&self, id: u32) -> Option<&Node> {
@@ -816,7 +816,7 @@ impl AnswerTable {
             return false;
         };
         slot.copy_from_slice(target);
-        rdata::lowercase_wire_name(slot);
+        schema::lowercase_wire_name(slot);
         current.len = target.len();
         current.position = position;
         self.in_zone(current.name())

@@ -50,7 +50,7 @@ fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
 /// The length of the uncompressed name at `at`, or `None` if it is malformed, compressed
 /// (a query's first name has nothing before it to point to) or too long.
 fn name_length(bytes: &[u8], at: usize) -> Option<usize> {
-    crate::rdata::name_length(bytes.get(at..)?)
+    crate::schema::name_length(bytes.get(at..)?)
 }
 
 /// Skips a possibly compressed name (in the additional section), returning where it ends

@@ -29,7 +29,7 @@
 mod codec;
 mod lexer;
 mod parser;
-mod rdata;
+mod presentation;
 #[cfg(feature = "serde")]
 mod serde;
 mod writer;

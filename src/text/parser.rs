@@ -9,9 +9,9 @@ use hickory_proto::rr::{DNSClass, Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 
 use crate::error::{ParseError, ParseErrorKind, Position, quote};
-use crate::rdata::{self, TypeWord};
+use crate::schema::{self, TypeWord};
 use crate::text::lexer::{Lexer, Token};
-use crate::text::rdata::{parse_name, parse_rdata, parse_ttl};
+use crate::text::presentation::{parse_name, parse_rdata, parse_ttl};
 use crate::text::{ParseOptions, codec};
 use crate::zone::{
     Duplicated, Key, Node, PLACEHOLDER, Pushed, Source, Zone, canonical_key, data_fits,
@@ -45,7 +45,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Zone, ParseErr
             },
         ));
     }
-    let origin_wire = options.origin.as_ref().map(rdata::name_wire);
+    let origin_wire = options.origin.as_ref().map(schema::name_wire);
     let mut state = State {
         origin: origin_wire.clone(),
         zone_origin: origin_wire,
@@ -133,20 +133,6 @@ fn expected(token: &Token<'_>, what: &'static str) -> (Position, ParseErrorKind)
             found: quote(token.raw),
         },
     )
-}
-
-/// Reads a class word: `IN`, `CH`, `HS`, `CS` or `CLASSnnn`.
-fn class_from_word(word: &[u8]) -> Option<DNSClass> {
-    let known = [
-        (b"IN", DNSClass::IN),
-        (b"CH", DNSClass::CH),
-        (b"HS", DNSClass::HS),
-        (b"CS", DNSClass::Unknown(2)),
-    ];
-    if let Some((_, class)) = known.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
-        return Some(*class);
-    }
-    rdata::numeric_suffix(word, b"CLASS").map(DNSClass::from)
 }
 
 impl Parser<'_> {
@@ -501,7 +487,7 @@ impl Parser<'_> {
         end: Position,
     ) -> Result<(), (Position, ParseErrorKind)> {
         let at = data.first().map_or(end, |t| t.position);
-        let Some((fields, _)) = rdata::schema(u16::from(record_type)) else {
+        let Some((fields, _)) = schema::schema(u16::from(record_type)) else {
             return Err((
                 at,
                 ParseErrorKind::UnexpectedEnd {
@@ -547,7 +533,7 @@ impl Parser<'_> {
         {
             Some(ttl) => Ok(ttl),
             None if record_type == RecordType::SOA => {
-                Ok(rdata::soa_minimum(&self.scratch).unwrap_or(0))
+                Ok(schema::soa_minimum(&self.scratch).unwrap_or(0))
             }
             None => Err((type_token.position, ParseErrorKind::NoTtl)),
         }
@@ -574,7 +560,7 @@ impl Parser<'_> {
             column: at.column,
         });
         if record_type == RecordType::SOA && self.soa_owner.is_none() {
-            self.soa_owner = Some(rdata::name_wire(owner));
+            self.soa_owner = Some(schema::name_wire(owner));
         }
         self.records += 1;
         if self.records > self.options.limits.max_records {
@@ -740,7 +726,7 @@ fn ttl_and_class<'t, 'a>(
             ttl = Some(value);
         } else if let Some(c) = class
             .is_none()
-            .then(|| class_from_word(token.raw))
+            .then(|| schema::class_from_word(token.raw))
             .flatten()
         {
             class = Some((c, *token));
@@ -763,7 +749,7 @@ fn ttl_and_class<'t, 'a>(
 
 /// The type code of a record's type word.
 fn type_code(token: &Token<'_>) -> Result<u16, (Position, ParseErrorKind)> {
-    match (token.quoted, rdata::type_from_word(token.raw)) {
+    match (token.quoted, schema::type_from_word(token.raw)) {
         (false, TypeWord::Code(code)) => Ok(code),
         (false, TypeWord::QueryOnly) => Err((
             token.position,
@@ -792,8 +778,8 @@ fn set_class(
             return Err((
                 token.position,
                 ParseErrorKind::ClassMismatch {
-                    expected: class_text(zone_class),
-                    found: class_text(class),
+                    expected: schema::class_text(zone_class),
+                    found: schema::class_text(class),
                 },
             ));
         }
@@ -801,16 +787,6 @@ fn set_class(
         _ => {}
     }
     Ok(())
-}
-
-/// The text of a class: its mnemonic, or `CLASSnnn`.
-pub(crate) fn class_text(class: DNSClass) -> String {
-    match class {
-        DNSClass::IN => "IN".into(),
-        DNSClass::CH => "CH".into(),
-        DNSClass::HS => "HS".into(),
-        other => format!("CLASS{}", u16::from(other)),
-    }
 }
 
 /// Reads an included file: a regular file only (opening a FIFO or a device could block or

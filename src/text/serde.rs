@@ -17,7 +17,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
-use crate::text::parser::class_text;
+use crate::schema::class_text;
 use crate::text::writer::{text_order, write_absolute, write_data};
 use crate::text::{ParseOptions, parse};
 use crate::zone::Zone;

@@ -7,9 +7,11 @@ use std::fmt;
 
 use hickory_proto::rr::{Name, RecordType};
 
-use crate::rdata;
-use crate::text::parser::class_text;
-use crate::text::rdata::{write_decimal, write_generic, write_label, write_name, write_rdata};
+use crate::schema;
+use crate::schema::class_text;
+use crate::text::presentation::{
+    write_decimal, write_generic, write_label, write_name, write_rdata,
+};
 use crate::zone::{PLACEHOLDER, RecordRef, Zone};
 
 /// Lines are gathered into chunks of about this many octets before they go to `out`.
@@ -205,13 +207,13 @@ pub(crate) fn write_data(record: RecordRef<'_>, line: &mut String) {
     use std::fmt::Write;
     let code = u16::from(record.record_type());
     if record.is_placeholder() {
-        line.push_str(&rdata::type_text(code));
+        line.push_str(&schema::type_text(code));
         line.push('\t');
         line.push_str(PLACEHOLDER);
         return;
     }
     let start = line.len();
-    if let Some((mnemonic, fields)) = rdata::mnemonic_and_schema(code) {
+    if let Some((mnemonic, fields)) = schema::mnemonic_and_schema(code) {
         line.push_str(mnemonic);
         line.push('\t');
         if write_rdata(fields, record.data(), line).is_some() {
@@ -247,5 +249,5 @@ fn write_owner(owner: &Name, origin: &Name, origin_labels: usize, out: &mut Stri
 
 /// Writes a name absolute, escaped.
 pub(crate) fn write_absolute(name: &Name, out: &mut String) {
-    write_name(&rdata::name_wire(name), out);
+    write_name(&schema::name_wire(name), out);
 }

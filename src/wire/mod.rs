@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use hickory_proto::rr::{DNSClass, Name, RecordType};
 use hickory_proto::serialize::binary::{BinDecodable, BinDecoder};
 
-use crate::rdata::{self, Field, name_wire};
+use crate::schema::{self, Field, name_wire};
 use crate::zone::{RecordRef, Zone, data_fits};
 
 /// The largest DNS message over TCP (RFC 1035 §4.2.2: a two-octet length).
@@ -156,9 +156,9 @@ impl Message {
         let length_at = self.bytes.len();
         self.bytes.extend_from_slice(&[0, 0]);
         let data = record.data();
-        let fields = rdata::schema(u16::from(record.record_type()))
+        let fields = schema::schema(u16::from(record.record_type()))
             .filter(|_| compressible(record.record_type()))
-            .and_then(|(fields, _)| rdata::split(fields, data));
+            .and_then(|(fields, _)| schema::split(fields, data));
         match fields {
             Some(fields) => {
                 for (field, value) in fields {
@@ -482,7 +482,7 @@ fn read_rdata(
     length: usize,
 ) -> Option<Vec<u8>> {
     let end = decoder.index() + length;
-    let Some((fields, _)) = rdata::schema(u16::from(record_type)) else {
+    let Some((fields, _)) = schema::schema(u16::from(record_type)) else {
         let data = decoder.read_slice(length).ok()?.unverified().to_vec();
         return data_fits(record_type, &data).then_some(data);
     };
@@ -516,12 +516,12 @@ fn read_rdata(
 /// it: owner lowercased and uncompressed, type, class, the given TTL, and the data with the
 /// names of the types RFC 4034 lists lowercased. Appended to `out`.
 pub fn canonical_record(record: &RecordRef<'_>, ttl: u32, out: &mut Vec<u8>) {
-    out.extend_from_slice(&rdata::lowercased(&name_wire(record.owner())));
+    out.extend_from_slice(&schema::lowercased(&name_wire(record.owner())));
     out.extend_from_slice(&u16::from(record.record_type()).to_be_bytes());
     out.extend_from_slice(&u16::from(record.class()).to_be_bytes());
     out.extend_from_slice(&ttl.to_be_bytes());
     let mut data = Vec::with_capacity(record.data().len());
-    rdata::canonical(record.record_type(), record.data(), &mut data);
+    schema::canonical(record.record_type(), record.data(), &mut data);
     out.extend_from_slice(&u16::try_from(data.len()).unwrap_or(u16::MAX).to_be_bytes());
     out.extend_from_slice(&data);
 }

@@ -32,7 +32,7 @@ use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::{BinEncodable, BinEncoder, NameEncoding};
 
 use crate::error::Location;
-use crate::rdata;
+use crate::schema;
 pub(crate) use rrset::{Duplicated, Pushed, Source};
 pub use rrset::{RecordRef, Rrset};
 use store::Store;
@@ -247,8 +247,8 @@ impl Zone {
     /// The SOA serial, if the apex has an SOA record.
     pub fn serial(&self) -> Option<u32> {
         let (_, data) = self.soa_record()?;
-        let mname = rdata::name_length(data)?;
-        let rname = rdata::name_length(data.get(mname..)?)?;
+        let mname = schema::name_length(data)?;
+        let rname = schema::name_length(data.get(mname..)?)?;
         let serial = data.get(mname + rname..mname + rname + 4)?;
         Some(u32::from_be_bytes(serial.try_into().ok()?))
     }
@@ -280,7 +280,7 @@ impl Zone {
 
     /// The SOA MINIMUM (RFC 2308 §4: the TTL of negative answers, with the SOA's TTL).
     pub(crate) fn soa_minimum(&self) -> Option<u32> {
-        rdata::soa_minimum(self.soa_record()?.1)
+        schema::soa_minimum(self.soa_record()?.1)
     }
 
     /// Inserts a record. Returns `false` if the zone already held the same record (same
@@ -642,10 +642,10 @@ impl Zone {
 /// Whether `data` is valid wire data for `record_type`: a type that zones hold (not a
 /// meta type), at most 65,535 octets and, for types with a schema, fitting it.
 pub(crate) fn data_fits(record_type: RecordType, data: &[u8]) -> bool {
-    rdata::is_data_type(u16::from(record_type))
+    schema::is_data_type(u16::from(record_type))
         && data.len() <= usize::from(u16::MAX)
-        && match rdata::schema(u16::from(record_type)) {
-            Some((fields, _)) => rdata::fits(fields, data),
+        && match schema::schema(u16::from(record_type)) {
+            Some((fields, _)) => schema::fits(fields, data),
             None => true,
         }
 }

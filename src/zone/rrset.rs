@@ -11,7 +11,7 @@ use hickory_proto::serialize::binary::{
     BinDecoder, BinEncodable, BinEncoder, NameEncoding, Restrict,
 };
 
-use crate::rdata;
+use crate::schema;
 
 /// The records of one owner and type. Each record keeps its own TTL, so a zone whose
 /// RRset TTLs differ (an error under RFC 2181 §5.2) still round-trips exactly.
@@ -388,11 +388,11 @@ impl Rrset {
         let mut order = Vec::with_capacity(self.len as usize);
         let mut at = 0;
         let header = self.header();
-        let canonical = matches!(rdata::schema(u16::from(self.record_type)), Some((_, true)));
+        let canonical = matches!(schema::schema(u16::from(self.record_type)), Some((_, true)));
         for (_, data, source) in self.entries() {
             let form_start = forms.len();
             if canonical {
-                rdata::canonical(self.record_type, data, &mut scratch);
+                schema::canonical(self.record_type, data, &mut scratch);
                 forms.extend_from_slice(&scratch);
             } else {
                 forms.extend_from_slice(data);
@@ -507,10 +507,10 @@ fn compare_canonical(
     b: &[u8],
     scratch: &mut (Vec<u8>, Vec<u8>),
 ) -> Ordering {
-    match rdata::schema(u16::from(record_type)) {
+    match schema::schema(u16::from(record_type)) {
         Some((_, true)) => {
-            rdata::canonical(record_type, a, &mut scratch.0);
-            rdata::canonical(record_type, b, &mut scratch.1);
+            schema::canonical(record_type, a, &mut scratch.0);
+            schema::canonical(record_type, b, &mut scratch.1);
             scratch.0.cmp(&scratch.1)
         }
         _ => a.cmp(b),

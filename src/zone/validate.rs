@@ -5,7 +5,7 @@ use hickory_proto::serialize::binary::BinDecodable;
 
 use super::{Node, Rrset, Source, Zone, canonical_key};
 use crate::error::{Location, Problem, ProblemKind, Severity, ZoneError};
-use crate::rdata;
+use crate::schema;
 
 impl Zone {
     /// Checks the zone against the rules mainstream servers enforce, and returns every
@@ -72,7 +72,7 @@ impl Zone {
     /// What is wrong with an in-zone NS, MX or SRV target, if anything: an MX or SRV
     /// target that is an alias (RFC 2181 §10.3), or a target without address records.
     fn check_target(&self, record_type: RecordType, data: &[u8]) -> Option<ProblemKind> {
-        let wire = rdata::target(record_type, data)?;
+        let wire = schema::target(record_type, data)?;
         // The target's canonical key, read from its wire form: inside the origin exactly
         // when the origin's key is a prefix of it (the root only in the root zone). Its
         // `Name` is built only for a warning. (An SRV target of `.` says there is no such
@@ -351,7 +351,7 @@ mod tests {
             labels in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 1..6), 0..5),
         ) {
             let name = Name::from_labels(labels).unwrap();
-            proptest::prop_assert_eq!(wire_key(&rdata::name_wire(&name)), canonical_key(&name));
+            proptest::prop_assert_eq!(wire_key(&schema::name_wire(&name)), canonical_key(&name));
         }
     }
 }

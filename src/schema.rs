@@ -5,7 +5,7 @@
 //! type's presentation cannot express is lost; a schema says how to split those octets
 //! into fields. Types without a schema are kept and written as RFC 3597 generic data.
 
-use hickory_proto::rr::RecordType;
+use hickory_proto::rr::{DNSClass, RecordType};
 
 /// One field of record data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -521,6 +521,30 @@ pub(crate) fn target(record_type: RecordType, data: &[u8]) -> Option<&[u8]> {
     };
     let name = data.get(skip..)?;
     name.get(..name_length(name)?)
+}
+
+/// Reads a class word: `IN`, `CH`, `HS`, `CS` or `CLASSnnn`.
+pub(crate) fn class_from_word(word: &[u8]) -> Option<DNSClass> {
+    let known = [
+        (b"IN", DNSClass::IN),
+        (b"CH", DNSClass::CH),
+        (b"HS", DNSClass::HS),
+        (b"CS", DNSClass::Unknown(2)),
+    ];
+    if let Some((_, class)) = known.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+        return Some(*class);
+    }
+    numeric_suffix(word, b"CLASS").map(DNSClass::from)
+}
+
+/// The text of a class: its mnemonic, or `CLASSnnn`.
+pub(crate) fn class_text(class: DNSClass) -> String {
+    match class {
+        DNSClass::IN => "IN".into(),
+        DNSClass::CH => "CH".into(),
+        DNSClass::HS => "HS".into(),
+        other => format!("CLASS{}", u16::from(other)),
+    }
 }
 
 #[cfg(test)]

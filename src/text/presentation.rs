@@ -1,11 +1,11 @@
 //! Record data in presentation format: parsing tokens into wire data and writing wire data
-//! as text, one [`Field`] at a time, for every type with a schema (see `crate::rdata`).
+//! as text, one [`Field`] at a time, for every type with a schema (see `crate::schema`).
 
 use std::fmt::Write;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::{ParseErrorKind, Position, quote};
-use crate::rdata::{self, Field};
+use crate::schema::{self, Field};
 use crate::text::codec;
 use crate::text::lexer::{Token, escape_at, unescape};
 
@@ -154,18 +154,18 @@ fn parse_char_string(token: &Token<'_>, out: &mut Vec<u8>) -> Result<(), FieldEr
 
 /// Parses a type word (mnemonic or `TYPEnnn`) for RRSIG and type bitmaps.
 fn parse_type(token: &Token<'_>) -> Result<u16, FieldError> {
-    if let Some(code) = rdata::type_code_from_word(token.raw) {
+    if let Some(code) = schema::type_code_from_word(token.raw) {
         return Ok(code);
     }
-    match rdata::type_from_word(token.raw) {
-        rdata::TypeWord::Code(code) => Ok(code),
-        rdata::TypeWord::QueryOnly => Err((
+    match schema::type_from_word(token.raw) {
+        schema::TypeWord::Code(code) => Ok(code),
+        schema::TypeWord::QueryOnly => Err((
             token.position,
             ParseErrorKind::QueryOnly {
                 found: quote(token.raw),
             },
         )),
-        rdata::TypeWord::Unknown => Err((
+        schema::TypeWord::Unknown => Err((
             token.position,
             ParseErrorKind::UnknownType {
                 found: quote(token.raw),
@@ -226,7 +226,7 @@ pub(crate) fn parse_rdata(
                 }
                 types.sort_unstable();
                 types.dedup();
-                rdata::encode_bitmap(&types, out);
+                schema::encode_bitmap(&types, out);
                 return Ok(());
             }
             Field::SvcParams => return parse_svc_params(rest, out),
@@ -371,7 +371,7 @@ fn svc_key(word: &[u8]) -> Option<u16> {
         .iter()
         .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(word))
         .map(|(_, key)| *key)
-        .or_else(|| rdata::numeric_suffix(word, b"key"))
+        .or_else(|| schema::numeric_suffix(word, b"key"))
 }
 
 /// Splits a value list on commas not escaped by a backslash, removing that escaping
@@ -514,7 +514,7 @@ fn parse_svc_params(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), Field
     }
     if let Some((_, _, position)) = params.first() {
         let fits =
-            rdata::split(&[Field::SvcParams], out.get(start..).unwrap_or_default()).is_some();
+            schema::split(&[Field::SvcParams], out.get(start..).unwrap_or_default()).is_some();
         if !fits {
             return Err((
                 *position,
@@ -700,7 +700,7 @@ pub(crate) fn write_quoted(text: &[u8], out: &mut String) {
 /// data cannot be written in the type's own format; the caller then writes it generically.
 pub(crate) fn write_rdata(fields: &'static [Field], data: &[u8], out: &mut String) -> Option<()> {
     let mut index = 0;
-    rdata::split_each(fields, data, |field, value| {
+    schema::split_each(fields, data, |field, value| {
         if index > 0 && !out.ends_with(' ') {
             out.push(' ');
         }
@@ -750,15 +750,15 @@ fn write_field(field: Field, value: &[u8], out: &mut String) -> Option<()> {
         Field::Base32Hex if value.len() > 1 => codec::base32hex_encode(value.get(1..)?, out),
         Field::Base32Hex => return None,
         Field::TypeBitmap => {
-            for (i, code) in rdata::bitmap_types(value).enumerate() {
+            for (i, code) in schema::bitmap_types(value).enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
-                out.push_str(&rdata::type_text(code));
+                out.push_str(&schema::type_text(code));
             }
             // An empty bitmap leaves a trailing space, which parses back as nothing.
         }
-        Field::Type => out.push_str(&rdata::type_text(u16::try_from(be(2)?).ok()?)),
+        Field::Type => out.push_str(&schema::type_text(u16::try_from(be(2)?).ok()?)),
         Field::Time => codec::time_encode(u32::try_from(be(4)?).ok()?, out),
         Field::CaaTag => out.push_str(std::str::from_utf8(value.get(1..)?).ok()?),
         Field::Text => write_quoted(value, out),
@@ -769,7 +769,7 @@ fn write_field(field: Field, value: &[u8], out: &mut String) -> Option<()> {
 
 /// Writes SVCB parameters in presentation form.
 fn write_svc_params(data: &[u8], out: &mut String) -> Option<()> {
-    for (index, (key, value)) in rdata::svc_params(data).enumerate() {
+    for (index, (key, value)) in schema::svc_params(data).enumerate() {
         if index > 0 {
             out.push(' ');
         }
