@@ -186,141 +186,19 @@ pub(crate) fn parse_rdata(
     let mut rest = tokens;
     for (index, field) in fields.iter().enumerate() {
         let last = index + 1 == fields.len();
-        let need = |what: &'static str| (end, ParseErrorKind::UnexpectedEnd { expected: what });
-        // Fields that take every remaining token.
-        match field {
-            Field::CharStrings => {
-                if rest.is_empty() {
-                    return Err(need("a character string"));
-                }
-                for token in rest {
-                    parse_char_string(token, out)?;
-                }
-                return Ok(());
-            }
-            Field::Base64 | Field::Hex if last => {
-                let what = if *field == Field::Hex {
-                    "hexadecimal data"
-                } else {
-                    "base64 data"
-                };
-                let first = rest.first().ok_or_else(|| need(what))?;
-                let mut text = Vec::new();
-                for token in rest {
-                    if token.quoted {
-                        return Err(expected(token, what));
-                    }
-                    text.extend_from_slice(token.raw);
-                }
-                let ok = if *field == Field::Hex {
-                    codec::hex_decode(&text, out)
-                } else {
-                    codec::base64_decode(&text, out)
-                };
-                return ok.ok_or_else(|| expected(first, what));
-            }
-            Field::TypeBitmap => {
-                let mut types = Vec::with_capacity(rest.len());
-                for token in rest {
-                    types.push(parse_type(token)?);
-                }
-                types.sort_unstable();
-                types.dedup();
-                schema::encode_bitmap(&types, out);
-                return Ok(());
-            }
-            Field::SvcParams => return parse_svc_params(rest, out),
-            _ => {}
+        if let Some(done) = parse_remaining(*field, last, rest, end, out) {
+            return done;
         }
         let Some((token, tail)) = rest.split_first() else {
-            return Err(need(field_name(*field)));
+            return Err((
+                end,
+                ParseErrorKind::UnexpectedEnd {
+                    expected: field_name(*field),
+                },
+            ));
         };
         rest = tail;
-        match field {
-            Field::U8 => out.push(parse_int::<u8>(token, "an integer from 0 to 255")?),
-            Field::U16 => out.extend_from_slice(
-                &parse_int::<u16>(token, "an integer from 0 to 65535")?.to_be_bytes(),
-            ),
-            Field::U32 => out.extend_from_slice(
-                &parse_int::<u32>(token, "an integer from 0 to 4294967295")?.to_be_bytes(),
-            ),
-            Field::Period => {
-                let value = parse_ttl(token.raw).ok_or_else(|| {
-                    expected(token, "a number of seconds or a period like `1h30m`")
-                })?;
-                out.extend_from_slice(&value.to_be_bytes());
-            }
-            Field::Name => {
-                parse_name(token.raw, origin, out).map_err(|kind| (token.position, kind))?
-            }
-            Field::Ipv4 => {
-                let address: Ipv4Addr = std::str::from_utf8(token.raw)
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| expected(token, "an IPv4 address"))?;
-                out.extend_from_slice(&address.octets());
-            }
-            Field::Ipv6 => {
-                let address: Ipv6Addr = std::str::from_utf8(token.raw)
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| expected(token, "an IPv6 address"))?;
-                out.extend_from_slice(&address.octets());
-            }
-            Field::CharString => parse_char_string(token, out)?,
-            Field::Salt => {
-                let start = out.len();
-                out.push(0);
-                if token.raw != b"-" {
-                    codec::hex_decode(token.raw, out)
-                        .ok_or_else(|| expected(token, "a hexadecimal salt or `-`"))?;
-                }
-                let length = u8::try_from(out.len() - start - 1)
-                    .map_err(|_| expected(token, "a salt of at most 255 octets"))?;
-                if let Some(slot) = out.get_mut(start) {
-                    *slot = length;
-                }
-            }
-            Field::Base32Hex => {
-                let start = out.len();
-                out.push(0);
-                codec::base32hex_decode(token.raw, out)
-                    .ok_or_else(|| expected(token, "a base32hex hash"))?;
-                let length = u8::try_from(out.len() - start - 1)
-                    .map_err(|_| expected(token, "a hash of at most 255 octets"))?;
-                if length == 0 {
-                    return Err(expected(token, "a base32hex hash"));
-                }
-                if let Some(slot) = out.get_mut(start) {
-                    *slot = length;
-                }
-            }
-            Field::Type => out.extend_from_slice(&parse_type(token)?.to_be_bytes()),
-            Field::Time => {
-                let time = codec::time_decode(token.raw)
-                    .ok_or_else(|| expected(token, "a time as YYYYMMDDHHmmSS"))?;
-                out.extend_from_slice(&time.to_be_bytes());
-            }
-            Field::CaaTag => {
-                let length = u8::try_from(token.raw.len()).ok().filter(|&l| l > 0);
-                match length {
-                    Some(length)
-                        if !token.quoted && token.raw.iter().all(u8::is_ascii_alphanumeric) =>
-                    {
-                        out.push(length);
-                        out.extend_from_slice(token.raw);
-                    }
-                    _ => return Err(expected(token, "a CAA tag of letters and digits")),
-                }
-            }
-            Field::Text | Field::Base64 | Field::Hex => {
-                // Text, and binary fields that are not last (none in the schemas).
-                unescape(token.raw, out).map_err(|kind| (token.position, kind))?;
-            }
-            Field::CharStrings | Field::TypeBitmap | Field::SvcParams => {
-                unreachable!("fields that take every remaining token returned above")
-            }
-        }
+        parse_field(*field, token, origin, out)?;
     }
     match rest.first() {
         Some(token) => Err((
@@ -331,6 +209,166 @@ pub(crate) fn parse_rdata(
         )),
         None => Ok(()),
     }
+}
+
+/// A field that takes every remaining token (character strings, a type bitmap, SVCB
+/// parameters, base64 or hex data as the last field): the outcome, or `None` for a
+/// field of one token.
+fn parse_remaining(
+    field: Field,
+    last: bool,
+    rest: &[Token<'_>],
+    end: Position,
+    out: &mut Vec<u8>,
+) -> Option<Result<(), FieldError>> {
+    let need = |what: &'static str| (end, ParseErrorKind::UnexpectedEnd { expected: what });
+    let done = match field {
+        Field::CharStrings => {
+            if rest.is_empty() {
+                return Some(Err(need("a character string")));
+            }
+            rest.iter()
+                .try_for_each(|token| parse_char_string(token, out))
+        }
+        Field::Base64 | Field::Hex if last => {
+            let what = if field == Field::Hex {
+                "hexadecimal data"
+            } else {
+                "base64 data"
+            };
+            let Some(first) = rest.first() else {
+                return Some(Err(need(what)));
+            };
+            let mut text = Vec::new();
+            for token in rest {
+                if token.quoted {
+                    return Some(Err(expected(token, what)));
+                }
+                text.extend_from_slice(token.raw);
+            }
+            let ok = if field == Field::Hex {
+                codec::hex_decode(&text, out)
+            } else {
+                codec::base64_decode(&text, out)
+            };
+            ok.ok_or_else(|| expected(first, what))
+        }
+        Field::TypeBitmap => rest
+            .iter()
+            .map(parse_type)
+            .collect::<Result<Vec<u16>, _>>()
+            .map(|mut types| {
+                types.sort_unstable();
+                types.dedup();
+                schema::encode_bitmap(&types, out);
+            }),
+        Field::SvcParams => parse_svc_params(rest, out),
+        _ => return None,
+    };
+    Some(done)
+}
+
+/// A field of one token.
+fn parse_field(
+    field: Field,
+    token: &Token<'_>,
+    origin: Option<&[u8]>,
+    out: &mut Vec<u8>,
+) -> Result<(), FieldError> {
+    match field {
+        Field::U8 => out.push(parse_int::<u8>(token, "an integer from 0 to 255")?),
+        Field::U16 => out.extend_from_slice(
+            &parse_int::<u16>(token, "an integer from 0 to 65535")?.to_be_bytes(),
+        ),
+        Field::U32 => out.extend_from_slice(
+            &parse_int::<u32>(token, "an integer from 0 to 4294967295")?.to_be_bytes(),
+        ),
+        Field::Period => {
+            let value = parse_ttl(token.raw)
+                .ok_or_else(|| expected(token, "a number of seconds or a period like `1h30m`"))?;
+            out.extend_from_slice(&value.to_be_bytes());
+        }
+        Field::Name => {
+            parse_name(token.raw, origin, out).map_err(|kind| (token.position, kind))?;
+        }
+        Field::Ipv4 => {
+            let address: Ipv4Addr = std::str::from_utf8(token.raw)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| expected(token, "an IPv4 address"))?;
+            out.extend_from_slice(&address.octets());
+        }
+        Field::Ipv6 => {
+            let address: Ipv6Addr = std::str::from_utf8(token.raw)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| expected(token, "an IPv6 address"))?;
+            out.extend_from_slice(&address.octets());
+        }
+        Field::CharString => parse_char_string(token, out)?,
+        Field::Salt => {
+            let decode = |out: &mut Vec<u8>| match token.raw {
+                b"-" => Some(()),
+                hex => codec::hex_decode(hex, out),
+            };
+            length_prefixed(out, decode)
+                .ok_or_else(|| expected(token, "a hexadecimal salt or `-`"))?
+                .ok_or_else(|| expected(token, "a salt of at most 255 octets"))?;
+        }
+        Field::Base32Hex => {
+            let length = length_prefixed(out, |out| codec::base32hex_decode(token.raw, out))
+                .ok_or_else(|| expected(token, "a base32hex hash"))?
+                .ok_or_else(|| expected(token, "a hash of at most 255 octets"))?;
+            if length == 0 {
+                return Err(expected(token, "a base32hex hash"));
+            }
+        }
+        Field::Type => out.extend_from_slice(&parse_type(token)?.to_be_bytes()),
+        Field::Time => {
+            let time = codec::time_decode(token.raw)
+                .ok_or_else(|| expected(token, "a time as YYYYMMDDHHmmSS"))?;
+            out.extend_from_slice(&time.to_be_bytes());
+        }
+        Field::CaaTag => {
+            let length = u8::try_from(token.raw.len()).ok().filter(|&l| l > 0);
+            match length {
+                Some(length)
+                    if !token.quoted && token.raw.iter().all(u8::is_ascii_alphanumeric) =>
+                {
+                    out.push(length);
+                    out.extend_from_slice(token.raw);
+                }
+                _ => return Err(expected(token, "a CAA tag of letters and digits")),
+            }
+        }
+        Field::Text | Field::Base64 | Field::Hex => {
+            // Text, and binary fields that are not last (none in the schemas).
+            unescape(token.raw, out).map_err(|kind| (token.position, kind))?;
+        }
+        Field::CharStrings | Field::TypeBitmap | Field::SvcParams => {
+            unreachable!("parse_remaining takes the fields that take every remaining token")
+        }
+    }
+    Ok(())
+}
+
+/// Writes a one-octet length, then what `decode` appends to `out`, and sets the length:
+/// `None` if `decode` fails, `Some(None)` if it wrote more than 255 octets, else the
+/// length.
+fn length_prefixed(
+    out: &mut Vec<u8>,
+    decode: impl FnOnce(&mut Vec<u8>) -> Option<()>,
+) -> Option<Option<u8>> {
+    let start = out.len();
+    out.push(0);
+    decode(out)?;
+    let Ok(length) = u8::try_from(out.len() - start - 1) else {
+        return Some(None);
+    };
+    if let Some(slot) = out.get_mut(start) {
+        *slot = length;
+    }
+    Some(Some(length))
 }
 
 fn field_name(field: Field) -> &'static str {
