@@ -439,99 +439,9 @@ fn split_value_list(value: &[u8]) -> Vec<Vec<u8>> {
 fn parse_svc_params(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), FieldError> {
     let mut params: Vec<(u16, Vec<u8>, Position)> = Vec::with_capacity(tokens.len());
     for token in tokens {
-        let bad = |what: &'static str| expected(token, what);
-        let (key_text, value_text) = match token.raw.iter().position(|&b| b == b'=') {
-            Some(eq) => (
-                token.raw.get(..eq).unwrap_or_default(),
-                Some(token.raw.get(eq + 1..).unwrap_or_default()),
-            ),
-            None => (token.raw, None),
-        };
-        if token.quoted {
-            return Err(bad("a service parameter `key=value`"));
-        }
-        let key = svc_key(key_text)
-            .filter(|&k| k != 65535)
-            .ok_or_else(|| bad("a service parameter key"))?;
-        let mut value = Vec::new();
-        if let Some(text) = value_text {
-            let text = match text.strip_prefix(b"\"") {
-                Some(inner) => inner
-                    .strip_suffix(b"\"")
-                    .ok_or_else(|| bad("a closing quote"))?,
-                None => text,
-            };
-            unescape(text, &mut value).map_err(|kind| (token.position, kind))?;
-        }
-        let mut wire = Vec::new();
-        let list = || split_value_list(&value);
-        match key {
-            0 => {
-                let mut keys = Vec::new();
-                for item in list() {
-                    keys.push(
-                        svc_key(&item).ok_or_else(|| bad("a list of service parameter keys"))?,
-                    );
-                }
-                keys.sort_unstable();
-                let count = keys.len();
-                keys.dedup();
-                if keys.len() != count || keys.first() == Some(&0) {
-                    return Err(bad(
-                        "each key once in `mandatory`, and not `mandatory` itself",
-                    ));
-                }
-                for key in keys {
-                    wire.extend_from_slice(&key.to_be_bytes());
-                }
-            }
-            1 => {
-                for item in list() {
-                    let length = u8::try_from(item.len())
-                        .ok()
-                        .filter(|&l| l > 0)
-                        .ok_or_else(|| bad("a list of ALPN identifiers"))?;
-                    wire.push(length);
-                    wire.extend_from_slice(&item);
-                }
-            }
-            2 | 8 => {
-                if value_text.is_some() {
-                    return Err(bad("a service parameter without a value"));
-                }
-            }
-            3 => {
-                let text = std::str::from_utf8(&value).ok();
-                let port: u16 = text
-                    .and_then(|t| t.parse().ok())
-                    .ok_or_else(|| bad("a port number"))?;
-                wire.extend_from_slice(&port.to_be_bytes());
-            }
-            4 => {
-                for item in list() {
-                    let address: Ipv4Addr = std::str::from_utf8(&item)
-                        .ok()
-                        .and_then(|t| t.parse().ok())
-                        .ok_or_else(|| bad("a list of IPv4 addresses"))?;
-                    wire.extend_from_slice(&address.octets());
-                }
-            }
-            6 => {
-                for item in list() {
-                    let address: Ipv6Addr = std::str::from_utf8(&item)
-                        .ok()
-                        .and_then(|t| t.parse().ok())
-                        .ok_or_else(|| bad("a list of IPv6 addresses"))?;
-                    wire.extend_from_slice(&address.octets());
-                }
-            }
-            5 => codec::base64_decode(&value, &mut wire)
-                .filter(|()| !wire.is_empty())
-                .ok_or_else(|| bad("base64 ECH configuration"))?,
-            _ => wire = value,
-        }
+        let (key, wire) = parse_svc_param(token)?;
         if params.iter().any(|(k, _, _)| *k == key) {
-            return Err(bad("each service parameter key once"));
+            return Err(expected(token, "each service parameter key once"));
         }
         params.push((key, wire, token.position));
     }
@@ -564,6 +474,99 @@ fn parse_svc_params(tokens: &[Token<'_>], out: &mut Vec<u8>) -> Result<(), Field
         }
     }
     Ok(())
+}
+
+/// One `key=value` service parameter (RFC 9460 §2.1): its key and its value in wire form.
+fn parse_svc_param(token: &Token<'_>) -> Result<(u16, Vec<u8>), FieldError> {
+    let bad = |what: &'static str| expected(token, what);
+    let (key_text, value_text) = match token.raw.iter().position(|&b| b == b'=') {
+        Some(eq) => (
+            token.raw.get(..eq).unwrap_or_default(),
+            Some(token.raw.get(eq + 1..).unwrap_or_default()),
+        ),
+        None => (token.raw, None),
+    };
+    if token.quoted {
+        return Err(bad("a service parameter `key=value`"));
+    }
+    let key = svc_key(key_text)
+        .filter(|&k| k != 65535)
+        .ok_or_else(|| bad("a service parameter key"))?;
+    let mut value = Vec::new();
+    if let Some(text) = value_text {
+        let text = match text.strip_prefix(b"\"") {
+            Some(inner) => inner
+                .strip_suffix(b"\"")
+                .ok_or_else(|| bad("a closing quote"))?,
+            None => text,
+        };
+        unescape(text, &mut value).map_err(|kind| (token.position, kind))?;
+    }
+    let wire = svc_value(key, value, value_text.is_some()).map_err(bad)?;
+    Ok((key, wire))
+}
+
+/// The wire form of the value of service parameter `key`, or what was expected instead.
+fn svc_value(key: u16, value: Vec<u8>, given: bool) -> Result<Vec<u8>, &'static str> {
+    let mut wire = Vec::new();
+    let list = || split_value_list(&value);
+    let addresses = |what: &'static str, wire: &mut Vec<u8>, v6: bool| {
+        for item in list() {
+            let text = std::str::from_utf8(&item).ok();
+            let octets = if v6 {
+                text.and_then(|t| t.parse::<Ipv6Addr>().ok())
+                    .map(|a| a.octets().to_vec())
+            } else {
+                text.and_then(|t| t.parse::<Ipv4Addr>().ok())
+                    .map(|a| a.octets().to_vec())
+            };
+            wire.extend_from_slice(&octets.ok_or(what)?);
+        }
+        Ok::<(), &'static str>(())
+    };
+    match key {
+        0 => {
+            let mut keys = Vec::new();
+            for item in list() {
+                keys.push(svc_key(&item).ok_or("a list of service parameter keys")?);
+            }
+            keys.sort_unstable();
+            let count = keys.len();
+            keys.dedup();
+            if keys.len() != count || keys.first() == Some(&0) {
+                return Err("each key once in `mandatory`, and not `mandatory` itself");
+            }
+            for key in keys {
+                wire.extend_from_slice(&key.to_be_bytes());
+            }
+        }
+        1 => {
+            for item in list() {
+                let length = u8::try_from(item.len())
+                    .ok()
+                    .filter(|&l| l > 0)
+                    .ok_or("a list of ALPN identifiers")?;
+                wire.push(length);
+                wire.extend_from_slice(&item);
+            }
+        }
+        2 | 8 if given => return Err("a service parameter without a value"),
+        2 | 8 => {}
+        3 => {
+            let port: u16 = std::str::from_utf8(&value)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .ok_or("a port number")?;
+            wire.extend_from_slice(&port.to_be_bytes());
+        }
+        4 => addresses("a list of IPv4 addresses", &mut wire, false)?,
+        6 => addresses("a list of IPv6 addresses", &mut wire, true)?,
+        5 => codec::base64_decode(&value, &mut wire)
+            .filter(|()| !wire.is_empty())
+            .ok_or("base64 ECH configuration")?,
+        _ => wire = value,
+    }
+    Ok(wire)
 }
 
 /// Writes a name in presentation form, absolute, escaping what needs it.
