@@ -534,6 +534,8 @@ impl Builder {
         })
     }
 
+    /// Renders one RRset: its records, and for a CNAME or DNAME where its target is, for
+    /// NS, MX and SRV the addresses of their in-zone targets for the additional section.
     fn rrset(&mut self, zone: &Zone, rrset: &crate::Rrset) -> Result<RrsetEntry, CompileError> {
         let record_type = rrset.record_type();
         let class: u16 = zone.class().into();
@@ -546,22 +548,7 @@ impl Builder {
             target: (0, 0),
             target_offset: 0,
         };
-        // Where each record's data begins inside the fragment, to find target names.
-        let mut offsets = Vec::with_capacity(data.len());
-        let fragment = self
-            .bytes
-            .get(records.start as usize..(records.start + records.len) as usize)
-            .unwrap_or_default()
-            .to_vec();
-        let mut at = 0usize;
-        while at + 12 <= fragment.len() {
-            let length = fragment
-                .get(at + 10..at + 12)
-                .and_then(|b| b.try_into().ok())
-                .map_or(0, u16::from_be_bytes);
-            offsets.push(at + 12);
-            at += 12 + usize::from(length);
-        }
+        let offsets = self.data_offsets(records);
         match record_type {
             RecordType::CNAME | RecordType::DNAME => {
                 if let (Some((_, target)), Some(&offset)) = (data.first(), offsets.first()) {
@@ -574,68 +561,99 @@ impl Builder {
                 }
             }
             RecordType::NS | RecordType::MX | RecordType::SRV => {
-                let skip = match record_type {
-                    RecordType::NS => 0,
-                    RecordType::MX => 2,
-                    _ => 6,
-                };
-                let additional_start = self.bytes.len();
-                let patches_start = self.patches.len();
-                let mut count = 0u16;
-                let mut seen: Vec<Vec<u8>> = Vec::new();
-                for ((_, record), &offset) in data.iter().zip(&offsets) {
-                    let Some(target) = schema::target(record_type, record) else {
-                        continue;
-                    };
-                    let mut lower = target.to_vec();
-                    schema::lowercase_wire_name(&mut lower);
-                    if seen.contains(&lower) {
-                        continue;
-                    }
-                    seen.push(lower.clone());
-                    let target_name = name_of(&lower);
-                    let Some(&node) = self.index.get(lower.as_slice()) else {
-                        continue;
-                    };
-                    // Glue at or below a cut serves referrals; MX and SRV targets must be
-                    // ours, and a cut's own name is the child's (RFC 1034 §4.2.1).
-                    let occluded = self
-                        .nodes
-                        .get(node as usize)
-                        .is_some_and(|n| n.cut != NONE || n.dname != NONE);
-                    if record_type != RecordType::NS && occluded {
-                        continue;
-                    }
-                    for address_type in [RecordType::A, RecordType::AAAA] {
-                        let Some(addresses) = zone.rrset(&target_name, address_type) else {
-                            continue;
-                        };
-                        let pointer =
-                            u16::try_from(offset + skip).map_err(|_| CompileError::TooLarge)?;
-                        for (ttl, address) in addresses.iter() {
-                            let at = u16::try_from(self.bytes.len() - additional_start)
-                                .map_err(|_| CompileError::TooLarge)?;
-                            self.patches.push(Patch {
-                                at,
-                                target: Target::Base(pointer),
-                            });
-                            self.bytes.extend_from_slice(&[0xC0, 0]);
-                            self.bytes
-                                .extend_from_slice(&u16::from(address_type).to_be_bytes());
-                            self.bytes.extend_from_slice(&class.to_be_bytes());
-                            self.bytes.extend_from_slice(&ttl.to_be_bytes());
-                            self.bytes.extend_from_slice(
-                                &u16::try_from(address.len()).unwrap_or(0).to_be_bytes(),
-                            );
-                            self.bytes.extend_from_slice(address);
-                            count += 1;
-                        }
-                    }
-                }
-                entry.additional = self.seal(additional_start, patches_start, count)?;
+                entry.additional = self.additional(zone, record_type, &data, &offsets)?;
             }
             _ => {}
         }
         Ok(entry)
+    }
+
+    /// Where each record's data begins inside the fragment `records`, to find target names.
+    fn data_offsets(&self, records: Fragment) -> Vec<usize> {
+        let fragment = self
+            .bytes
+            .get(records.start as usize..(records.start + records.len) as usize)
+            .unwrap_or_default();
+        let mut offsets = Vec::new();
+        let mut at = 0usize;
+        while at + 12 <= fragment.len() {
+            let length = fragment
+                .get(at + 10..at + 12)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u16::from_be_bytes);
+            offsets.push(at + 12);
+            at += 12 + usize::from(length);
+        }
+        offsets
+    }
+
+    /// The additional section of an NS, MX or SRV RRset: the A and AAAA records of each
+    /// target in the zone (once each), with pointers to the target's name in the records.
+    fn additional(
+        &mut self,
+        zone: &Zone,
+        record_type: RecordType,
+        data: &[(u32, &[u8])],
+        offsets: &[usize],
+    ) -> Result<Fragment, CompileError> {
+        // Where the target name starts inside the record data.
+        let skip = match record_type {
+            RecordType::NS => 0,
+            RecordType::MX => 2,
+            _ => 6,
+        };
+        let class: u16 = zone.class().into();
+        let additional_start = self.bytes.len();
+        let patches_start = self.patches.len();
+        let mut count = 0u16;
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        for ((_, record), &offset) in data.iter().zip(offsets) {
+            let Some(target) = schema::target(record_type, record) else {
+                continue;
+            };
+            let lower = schema::lowercased(target);
+            if seen.contains(&lower) {
+                continue;
+            }
+            seen.push(lower.clone());
+            let Some(&node) = self.index.get(lower.as_slice()) else {
+                continue;
+            };
+            // Glue at or below a cut serves referrals; MX and SRV targets must be ours,
+            // and a cut's own name is the child's (RFC 1034 §4.2.1).
+            let occluded = self
+                .nodes
+                .get(node as usize)
+                .is_some_and(|n| n.cut != NONE || n.dname != NONE);
+            if record_type != RecordType::NS && occluded {
+                continue;
+            }
+            let target_name = name_of(&lower);
+            for address_type in [RecordType::A, RecordType::AAAA] {
+                let Some(addresses) = zone.rrset(&target_name, address_type) else {
+                    continue;
+                };
+                let pointer = u16::try_from(offset + skip).map_err(|_| CompileError::TooLarge)?;
+                for (ttl, address) in addresses.iter() {
+                    let at = u16::try_from(self.bytes.len() - additional_start)
+                        .map_err(|_| CompileError::TooLarge)?;
+                    self.patches.push(Patch {
+                        at,
+                        target: Target::Base(pointer),
+                    });
+                    self.bytes.extend_from_slice(&[0xC0, 0]);
+                    self.bytes
+                        .extend_from_slice(&u16::from(address_type).to_be_bytes());
+                    self.bytes.extend_from_slice(&class.to_be_bytes());
+                    self.bytes.extend_from_slice(&ttl.to_be_bytes());
+                    self.bytes.extend_from_slice(
+                        &u16::try_from(address.len()).unwrap_or(0).to_be_bytes(),
+                    );
+                    self.bytes.extend_from_slice(address);
+                    count += 1;
+                }
+            }
+        }
+        self.seal(additional_start, patches_start, count)
     }
 }
