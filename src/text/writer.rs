@@ -47,35 +47,8 @@ pub(crate) fn write_each<W: fmt::Write>(
 ) -> fmt::Result {
     let mut lines = String::with_capacity(CHUNK + 1024);
     let mut own = String::new();
-    let mut write_own = |targets: &mut [(&Zone, W)], what: Own<'_>| -> fmt::Result {
-        for (zone, out) in targets.iter_mut() {
-            own.clear();
-            let mut owners = Owners::new(zone);
-            match what {
-                Own::Head => {
-                    own.push_str("$ORIGIN ");
-                    write_absolute(zone.origin(), &mut own);
-                    own.push('\n');
-                    let soa = zone.rrset(zone.origin(), RecordType::SOA);
-                    for record in soa
-                        .into_iter()
-                        .flat_map(|r| r.records(zone.origin(), zone.class()))
-                    {
-                        owners.write_line(record, &mut own);
-                    }
-                }
-                Own::Rrset(name, record_type) => {
-                    if let Some((owner, rrset)) = zone.rrset_and_owner(name, record_type) {
-                        for record in rrset.records(owner, zone.class()) {
-                            owners.write_line(record, &mut own);
-                        }
-                    }
-                }
-            }
-            out.write_str(&own)?;
-        }
-        Ok(())
-    };
+    let mut write_own =
+        |targets: &mut [(&Zone, W)], what: Own<'_>| write_own_lines(targets, what, &mut own);
     let flush = |targets: &mut [(&Zone, W)], lines: &mut String| -> fmt::Result {
         for (_, out) in targets.iter_mut() {
             out.write_str(lines)?;
@@ -131,6 +104,41 @@ pub(crate) fn write_each<W: fmt::Write>(
     flush(targets, &mut lines)?;
     for (name, record_type) in slots {
         write_own(targets, Own::Rrset(name, record_type))?;
+    }
+    Ok(())
+}
+
+/// Writes to each output what its zone holds of `what` (see [`write_each`]).
+fn write_own_lines<W: fmt::Write>(
+    targets: &mut [(&Zone, W)],
+    what: Own<'_>,
+    own: &mut String,
+) -> fmt::Result {
+    for (zone, out) in targets.iter_mut() {
+        own.clear();
+        let mut owners = Owners::new(zone);
+        match what {
+            Own::Head => {
+                own.push_str("$ORIGIN ");
+                write_absolute(zone.origin(), own);
+                own.push('\n');
+                let soa = zone.rrset(zone.origin(), RecordType::SOA);
+                for record in soa
+                    .into_iter()
+                    .flat_map(|r| r.records(zone.origin(), zone.class()))
+                {
+                    owners.write_line(record, own);
+                }
+            }
+            Own::Rrset(name, record_type) => {
+                if let Some((owner, rrset)) = zone.rrset_and_owner(name, record_type) {
+                    for record in rrset.records(owner, zone.class()) {
+                        owners.write_line(record, own);
+                    }
+                }
+            }
+        }
+        out.write_str(own)?;
     }
     Ok(())
 }
