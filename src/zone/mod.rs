@@ -36,7 +36,7 @@ use crate::schema;
 pub(crate) use rrset::{Duplicated, Pushed, Source};
 pub use rrset::{RecordRef, Rrset};
 use store::Store;
-pub(crate) use store::{Key, Node, canonical_key};
+pub(crate) use store::{Key, Node, canonical_key, key_of_labels};
 
 /// The word a template writes as the data of an A or AAAA record where each host's own
 /// address belongs: `www IN A LOCAL-IP`. Projecting the template for a host

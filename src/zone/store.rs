@@ -177,8 +177,16 @@ impl Ord for Key {
 /// the root down, each lowercased and ended by 0, with octets 0 and 1 escaped as 1,1 and
 /// 1,2 so that a label's end sorts before any octet of a longer label.
 pub(crate) fn canonical_key(name: &Name) -> Vec<u8> {
-    let mut key = Vec::with_capacity(name.len() + 2);
-    for label in name.iter().rev() {
+    key_of_labels(name.iter().rev(), name.len() + 2)
+}
+
+/// The canonical key of the name whose labels are `labels`, from the root down.
+pub(crate) fn key_of_labels<'l>(
+    labels: impl Iterator<Item = &'l [u8]>,
+    capacity: usize,
+) -> Vec<u8> {
+    let mut key = Vec::with_capacity(capacity);
+    for label in labels {
         for &byte in label {
             match byte {
                 0 | 1 => key.extend_from_slice(&[1, byte + 1]),

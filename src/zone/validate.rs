@@ -3,7 +3,7 @@
 use hickory_proto::rr::{Name, RecordType};
 use hickory_proto::serialize::binary::BinDecodable;
 
-use super::{Node, Rrset, Source, Zone, canonical_key};
+use super::{Node, Rrset, Source, Zone, canonical_key, key_of_labels};
 use crate::error::{Location, Problem, ProblemKind, Severity, ZoneError};
 use crate::schema;
 
@@ -328,17 +328,7 @@ fn wire_key(wire: &[u8]) -> Vec<u8> {
         );
         at += 1 + usize::from(length);
     }
-    let mut key = Vec::with_capacity(wire.len() + 2);
-    for label in labels.into_iter().rev() {
-        for &byte in label {
-            match byte {
-                0 | 1 => key.extend_from_slice(&[1, byte + 1]),
-                _ => key.push(byte.to_ascii_lowercase()),
-            }
-        }
-        key.push(0);
-    }
-    key
+    key_of_labels(labels.into_iter().rev(), wire.len() + 2)
 }
 
 #[cfg(test)]
