@@ -125,10 +125,22 @@ fn run() -> Result<(), String> {
             }
             _ => None,
         };
-        let problems = validation.join().unwrap_or_default();
+        // (A validation that panicked is a failure, never an empty list of problems.)
+        let problems = validation
+            .join()
+            .map_err(|_| "validation failed".to_owned());
         (problems, fleet, staged)
     });
-    let (mut problems, fleet, staged) = result;
+    let (problems, fleet, staged) = result;
+    let mut problems = match problems {
+        Ok(problems) => problems,
+        Err(message) => {
+            if let Some(Ok(staged)) = staged {
+                staged.discard();
+            }
+            return Err(message);
+        }
+    };
     // Each problem on a line of its own, `error: FILE:LINE:COL: ...`, the errors last.
     problems.sort_by_key(|p| p.severity() == Severity::Error);
     for problem in &problems {

@@ -25,23 +25,9 @@ RUNS=${RUNS:-1}
 BENCH=${BENCH:-1}
 ORIGIN=example.com
 
-apt_updated=0
-# ensure COMMAND PACKAGE: install PACKAGE unless COMMAND exists (PATH or /usr/sbin).
-ensure() {
-    if command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "$1" ]; then
-        return
-    fi
-    echo "installing $2 (for $1)" >&2
-    if [ "$apt_updated" = 0 ]; then
-        apt-get update -qq
-        apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
-
-ensure /usr/bin/time time
-ensure nsd-checkzone nsd
-ensure named-checkzone bind9-utils
+ensure bench-parse /usr/bin/time time
+ensure bench-parse nsd-checkzone nsd
+ensure bench-parse named-checkzone bind9-utils
 export PATH="$PATH:/usr/sbin"
 
 if [ "$BENCH" != 0 ]; then

@@ -21,6 +21,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 RECORDS=${RECORDS:-1000000}
 RUNS=${RUNS:-5}
@@ -28,22 +30,8 @@ HOSTS=${HOSTS:-16}
 ORIGIN=example.com
 HOST=ns1
 
-apt_updated=0
-# ensure COMMAND PACKAGE: install PACKAGE unless COMMAND exists (PATH or /usr/sbin).
-ensure() {
-    if command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "$1" ]; then
-        return
-    fi
-    echo "installing $2 (for $1)" >&2
-    if [ "$apt_updated" = 0 ]; then
-        apt-get update -qq
-        apt_updated=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
-
-ensure /usr/bin/time time
-ensure nsd-checkzone nsd
+ensure bench-render /usr/bin/time time
+ensure bench-render nsd-checkzone nsd
 export PATH="$PATH:/usr/sbin"
 
 # executable EXAMPLE: builds the example in release mode and prints its path, as cargo

@@ -30,6 +30,15 @@ apt_install() {
     fi
 }
 
+# ensure PREFIX COMMAND PACKAGE: apt_install PACKAGE unless COMMAND is on the PATH, in
+# /usr/sbin, or an executable path.
+ensure() {
+    if command -v "$2" >/dev/null 2>&1 || [[ -x /usr/sbin/$2 || -x $2 ]]; then
+        return
+    fi
+    apt_install "$1" "$3"
+}
+
 # cleanup: the EXIT trap of scripts that start servers. Stops every PID in the array
 # `pids` (TERM, up to 5 s, then KILL), reaps them, and removes the directory `$tmp`.
 # shellcheck disable=SC2154 # pids and tmp are the calling script's

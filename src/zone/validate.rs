@@ -176,13 +176,7 @@ impl Report<'_> {
         let zone = self.zone;
         let origin = &zone.origin;
         match zone.rrset(origin, RecordType::SOA) {
-            None => self.push(
-                origin,
-                RecordType::SOA,
-                ProblemKind::NoSoa,
-                zone.file_location(),
-                None,
-            ),
+            None => self.problems.push(Problem::no_soa(zone)),
             Some(soa) if soa.len() == 1 => {}
             Some(soa) => {
                 let (first, second) = zone.first_two(soa);
