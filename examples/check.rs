@@ -34,7 +34,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use multiprimary::hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use multiprimary::hickory_proto::rr::{DNSClass, Name, RData, RecordType};
 use multiprimary::text::{ParseOptions, parse};
-use multiprimary::{Fleet, Host, Rrset, Severity, Template, TemplateOptions, Zone};
+use multiprimary::{
+    Drift, DriftKind, Fleet, Rrset, Severity, Template, TemplateOptions, Zone, wire,
+};
 
 const USAGE: &str =
     "usage: check TEMPLATE ADDR:PORT... [--origin NAME] [--self NAME]... [--timeout MS]";
@@ -340,10 +342,8 @@ impl Client<'_> {
             .set_read_timeout(Some(self.timeout))
             .and_then(|()| stream.set_write_timeout(Some(self.timeout)))
             .map_err(|e| tcp("socket", e))?;
-        let length = u16::try_from(query.len())
-            .map_err(|_| AskError::Other("query too long for TCP".into()))?;
-        let mut framed = length.to_be_bytes().to_vec();
-        framed.extend_from_slice(query);
+        let framed = wire::tcp_frame(query)
+            .ok_or_else(|| AskError::Other("query too long for TCP".into()))?;
         stream.write_all(&framed).map_err(|e| tcp("send", e))?;
         let mut prefix = [0u8; 2];
         stream
@@ -465,107 +465,57 @@ fn check_server(template: &Template, fleet: &Fleet, client: &mut Client<'_>) -> 
         });
     }
 
+    // What the server answered, with every question whose answer holds data.
+    let mut observed = Zone::with_class(origin.clone(), zone.class());
     let mut lines = Vec::new();
-    match identify(template, fleet, &asked) {
-        Ok((host, how)) => {
+    for question in asked.iter().filter(|q| holds_data(q)) {
+        if let Err(line) = observe_into(question, &mut observed) {
+            lines.push(line);
+        }
+    }
+    let identity = template.identify(fleet, &observed);
+    let stand_in = match identity {
+        Some((host, how)) => {
             eprintln!(
                 "{}: compared with the zone of {host} ({how})",
                 client.server
             );
-            // (The host is one of the fleet's, which the template made.)
-            let expected = match template.project(host) {
-                Ok(expected) => expected,
-                Err(error) => {
-                    lines.push(error.to_string());
-                    return lines;
-                }
-            };
-            for question in &asked {
-                compare(&expected, question, true, &mut lines);
-            }
+            host
         }
-        Err(why) => {
+        None => {
             // Without a host, only what every host's copy shares can be compared: any
-            // host's projection stands in, with its MNAME written into the server's SOA
-            // and the self-referencing addresses left out.
-            lines.push(why);
-            let Some(stand_in) = fleet.hosts().first() else {
+            // host's projection stands in, the SOA MNAME and the self-referencing
+            // addresses excused.
+            lines.push(unidentified(&observed));
+            let Some(host) = fleet.hosts().first() else {
                 return lines;
             };
-            let expected = match template.project(stand_in) {
-                Ok(expected) => expected,
-                Err(error) => {
-                    lines.push(error.to_string());
-                    return lines;
-                }
-            };
-            for mut question in asked {
-                if let Ok(message) = &mut question.outcome {
-                    for record in &mut message.answers {
-                        if let RData::SOA(soa) = &mut record.data {
-                            soa.mname = stand_in.name().clone();
-                        }
-                    }
-                }
-                let shared = !(template.is_self_name(&question.name)
-                    && matches!(question.record_type, RecordType::A | RecordType::AAAA));
-                compare(&expected, &question, shared, &mut lines);
-            }
+            host
+        }
+    };
+    // (The host is one of the fleet's, which the template made.)
+    let expected = match template.project(stand_in) {
+        Ok(expected) => expected,
+        Err(error) => {
+            lines.push(error.to_string());
+            return lines;
+        }
+    };
+    let mut wanted = Zone::with_class(origin, zone.class());
+    for question in &asked {
+        flags(&expected, question, &mut lines);
+        if holds_data(question) {
+            want(&expected, question, &mut wanted);
         }
     }
+    let drift = match identity {
+        Some(_) => wanted.drift(&observed),
+        None => template.drift(&wanted, &observed),
+    };
+    for drift in drift {
+        lines.push(describe(&drift, &wanted, &observed));
+    }
     lines
-}
-
-/// The host a server is, and how that was told: the host its SOA MNAME names, else the
-/// one host owning the addresses its self-referencing names answer with.
-fn identify<'f>(
-    template: &Template,
-    fleet: &'f Fleet,
-    asked: &[Asked],
-) -> Result<(&'f Host, &'static str), String> {
-    let origin = template.zone().origin();
-    let mname = asked
-        .iter()
-        .filter(|q| q.record_type == RecordType::SOA)
-        .filter_map(|q| q.outcome.as_ref().ok())
-        .flat_map(|message| records(message, origin, RecordType::SOA))
-        .find_map(|rdata| match rdata {
-            RData::SOA(soa) => Some(soa.mname.clone()),
-            _ => None,
-        });
-    if let Some(host) = mname
-        .as_ref()
-        .and_then(|mname| fleet.hosts().iter().find(|h| h.name() == mname))
-    {
-        return Ok((host, "named by its SOA MNAME"));
-    }
-    let addresses: Vec<IpAddr> = asked
-        .iter()
-        .filter(|q| template.is_self_name(&q.name))
-        .filter_map(|q| Some((q, q.outcome.as_ref().ok()?)))
-        .flat_map(|(q, message)| records(message, &q.name, q.record_type))
-        .filter_map(|rdata| match rdata {
-            RData::A(a) => Some(IpAddr::V4(a.0)),
-            RData::AAAA(aaaa) => Some(IpAddr::V6(aaaa.0)),
-            _ => None,
-        })
-        .collect();
-    let mut owners = fleet
-        .hosts()
-        .iter()
-        .filter(|h| h.addresses().iter().any(|a| addresses.contains(a)));
-    if let (Some(host), None) = (owners.next(), owners.next()) {
-        return Ok((host, "owner of its self-referencing addresses"));
-    }
-    let mname = mname.map_or_else(
-        || "no SOA in its answer".to_owned(),
-        |m| format!("its SOA MNAME {m} names no host of the fleet"),
-    );
-    Err(format!(
-        "cannot tell which host this is: {mname}, and its self-referencing addresses \
-         do not belong to exactly one host; comparing what every host's zone shares, \
-         SOA MNAME aside"
-    ))
 }
 
 /// The data of the records of `owner`/`record_type` in the answer section.
@@ -583,8 +533,35 @@ fn records<'m>(
         .map(|r| &r.data)
 }
 
+/// Why no host was found for a server's answers.
+fn unidentified(observed: &Zone) -> String {
+    let mname = observed.soa().map_or_else(
+        || "no SOA in its answer".to_owned(),
+        |soa| format!("its SOA MNAME {} names no host of the fleet", soa.mname),
+    );
+    format!(
+        "cannot tell which host this is: {mname}, and its self-referencing addresses \
+         do not belong to exactly one host; comparing what every host's zone shares, \
+         SOA MNAME aside"
+    )
+}
+
+/// Whether the answer to `question` is one whose records are compared: a response
+/// with NOERROR or NXDOMAIN (an error response is a difference of its own).
+fn holds_data(question: &Asked) -> bool {
+    question.outcome.as_ref().is_ok_and(|message| {
+        matches!(
+            message.metadata.response_code,
+            ResponseCode::NoError | ResponseCode::NXDomain
+        )
+    })
+}
+
 /// Adds the answer's records for the question (and a CNAME at its name) to `observed`.
-fn observe(message: &Message, question: &Asked, observed: &mut Zone) -> Result<(), String> {
+fn observe_into(question: &Asked, observed: &mut Zone) -> Result<(), String> {
+    let Ok(message) = &question.outcome else {
+        return Ok(());
+    };
     for record in message.answers.iter().filter(|r| {
         r.name == question.name
             && r.dns_class == DNSClass::IN
@@ -600,34 +577,30 @@ fn observe(message: &Message, question: &Asked, observed: &mut Zone) -> Result<(
     Ok(())
 }
 
-/// Whether `name` exists in `zone`: it owns records or has a descendant that does.
-fn exists(zone: &Zone, name: &Name) -> bool {
-    zone.names().any(|n| name.zone_of(n))
+/// Adds to `wanted` what `expected` answers the question with: the RRset of its type
+/// and a CNAME, from the owner that answers the name (itself, or a wildcard), under the
+/// name asked.
+fn want(expected: &Zone, question: &Asked, wanted: &mut Zone) {
+    let Some(source) = expected.source_of(&question.name) else {
+        return;
+    };
+    for t in [question.record_type, RecordType::CNAME] {
+        for record in expected
+            .rrset(&source, t)
+            .into_iter()
+            .flat_map(|rrset| rrset.records(&source, expected.class()))
+        {
+            let mut record = record.to_record();
+            record.name = question.name.clone();
+            // (A record of the zone, under a name of the zone.)
+            let _ = wanted.insert(&record);
+        }
+    }
 }
 
-/// The owner whose RRsets answer `name` in `zone`: `name` itself if it exists, else the
-/// wildcard at its closest encloser (RFC 4592) if there is one.
-fn source_of(zone: &Zone, name: &Name) -> Option<Name> {
-    if exists(zone, name) {
-        return Some(name.clone());
-    }
-    let mut encloser = name.base_name();
-    while zone.origin().zone_of(&encloser) {
-        if exists(zone, &encloser) {
-            let wildcard = Name::from_str("*").ok()?.append_domain(&encloser).ok()?;
-            return zone.rrsets_at(&wildcard).next().map(|_| wildcard);
-        }
-        if encloser.is_root() {
-            break;
-        }
-        encloser = encloser.base_name();
-    }
-    None
-}
-
-/// The differences between one answer and the projection `expected`: the response code
-/// and AA flag, and unless `rrsets` is false, the RRsets answered.
-fn compare(expected: &Zone, question: &Asked, rrsets: bool, lines: &mut Vec<String>) {
+/// The differences in one answer's header: an error or no answer, an NXDOMAIN for a
+/// name the zone has, an error response code, AA clear.
+fn flags(expected: &Zone, question: &Asked, lines: &mut Vec<String>) {
     let (name, record_type) = (&question.name, question.record_type);
     let message = match &question.outcome {
         Ok(message) => message,
@@ -636,11 +609,9 @@ fn compare(expected: &Zone, question: &Asked, rrsets: bool, lines: &mut Vec<Stri
             return;
         }
     };
-    let rcode = message.metadata.response_code;
-    let source = source_of(expected, name);
-    match rcode {
+    match message.metadata.response_code {
         ResponseCode::NoError => {}
-        ResponseCode::NXDomain if source.is_none() => {}
+        ResponseCode::NXDomain if expected.source_of(name).is_none() => {}
         ResponseCode::NXDomain => {
             lines.push(format!(
                 "{name} {record_type}: NXDOMAIN, but the name exists in the zone"
@@ -659,33 +630,22 @@ fn compare(expected: &Zone, question: &Asked, rrsets: bool, lines: &mut Vec<Stri
             "{name} {record_type}: AA clear, expected an authoritative answer"
         ));
     }
-    if !rrsets {
-        return;
-    }
-    let mut observed = Zone::with_class(expected.origin().clone(), expected.class());
-    if let Err(line) = observe(message, question, &mut observed) {
-        lines.push(line);
-        return;
-    }
-    let mut types = vec![record_type];
-    if record_type != RecordType::CNAME {
-        types.push(RecordType::CNAME);
-    }
-    for t in types {
-        let wanted = source.as_ref().and_then(|s| expected.rrset(s, t));
-        let got = observed.rrset(name, t);
-        let line = match (wanted, got) {
-            (None, None) => continue,
-            (Some(w), Some(g)) if w == g => continue,
-            (Some(w), None) => format!("{name} {t}: missing, expected {}", show(w)),
-            (None, Some(g)) => format!("{name} {t}: unexpected {}", show(g)),
-            (Some(w), Some(g)) => format!(
-                "{name} {t}: different: got {}, expected {}",
-                show(g),
-                show(w)
-            ),
-        };
-        lines.push(line);
+}
+
+/// One line for one RRset that drifted, with the records of both sides.
+fn describe(drift: &Drift, wanted: &Zone, observed: &Zone) -> String {
+    let (name, t) = (&drift.owner, drift.record_type);
+    let w = wanted.rrset(name, t);
+    let g = observed.rrset(name, t);
+    match (drift.kind, w, g) {
+        (DriftKind::Missing, Some(w), _) => format!("{name} {t}: missing, expected {}", show(w)),
+        (DriftKind::Unexpected, _, Some(g)) => format!("{name} {t}: unexpected {}", show(g)),
+        (DriftKind::Different, Some(w), Some(g)) => format!(
+            "{name} {t}: different: got {}, expected {}",
+            show(g),
+            show(w)
+        ),
+        _ => drift.to_string(),
     }
 }
 

@@ -316,10 +316,9 @@ fn write_axfr(zone: &Zone, host: &Host, out: &mut dyn Write) -> std::io::Result<
     let messages =
         wire::encode_axfr(zone, 0).map_err(|e| std::io::Error::other(format!("{host}: {e}")))?;
     for message in messages {
-        let length = u16::try_from(message.len())
-            .map_err(|_| std::io::Error::other(format!("{host}: message too long")))?;
-        out.write_all(&length.to_be_bytes())?;
-        out.write_all(&message)?;
+        let framed = wire::tcp_frame(&message)
+            .ok_or_else(|| std::io::Error::other(format!("{host}: message too long")))?;
+        out.write_all(&framed)?;
     }
     Ok(())
 }

@@ -429,13 +429,10 @@ fn serve_tcp(mut stream: TcpStream, shared: &Shared) {
                 return;
             };
             for message in messages {
-                let Ok(prefix) = u16::try_from(message.len()) else {
+                let Some(framed) = wire::tcp_frame(&message) else {
                     return;
                 };
-                let deadline = Instant::now() + IDLE;
-                if !write_by(&mut stream, &prefix.to_be_bytes(), deadline)
-                    || !write_by(&mut stream, &message, deadline)
-                {
+                if !write_by(&mut stream, &framed, Instant::now() + IDLE) {
                     return;
                 }
             }

@@ -17,7 +17,7 @@ pub mod wire;
 mod zone;
 
 pub use answer::{AnswerError, AnswerTable, CompileError, EDNS_PAYLOAD, MAX_CHAIN, Transport};
-pub use drift::{Drift, DriftKind};
+pub use drift::{Drift, DriftKind, Evidence};
 pub use error::{
     Location, ParseError, ParseErrorKind, Position, Problem, ProblemKind, Severity, ZoneError,
 };

@@ -333,6 +333,42 @@ fn a_server_whose_mname_names_no_host_is_told_by_its_self_addresses() {
     );
 }
 
+#[test]
+fn a_server_no_host_can_be_told_from_is_compared_on_what_every_copy_shares() {
+    let dir = TempDir::new("stranger");
+    let bob = projection(&template_text(), "bob");
+    let stranger = [
+        ("SOA\tbob.example.com.", "SOA\tns.example.net."),
+        ("@\t60\tIN\tA\t1.2.3.4", "@\t60\tIN\tA\t192.0.2.99"),
+        ("www\t60\tIN\tA\t1.2.3.4", "www\t60\tIN\tA\t192.0.2.99"),
+        ("bill\t60\tIN\tA\t5.6.7.8", "bill\t60\tIN\tA\t5.6.7.9"),
+    ]
+    .iter()
+    .fold(bob.clone(), |text, (from, to)| {
+        assert!(text.contains(from), "{from:?} in {text}");
+        text.replace(from, to)
+    });
+    let server = Server::start(&dir.write("stranger.zone", &stranger));
+
+    let output = check(&args(Path::new(TEMPLATE_FILE), &[server.address], &[]));
+    assert_eq!(output.status.code(), Some(1), "{}", show(&output));
+    let a = server.address;
+    // The MNAME and the self names' addresses are excused; the glue is not.
+    assert_eq!(
+        lines(&output.stdout),
+        [
+            format!(
+                "{a}: cannot tell which host this is: its SOA MNAME ns.example.net. names no \
+                 host of the fleet, and its self-referencing addresses do not belong to \
+                 exactly one host; comparing what every host's zone shares, SOA MNAME aside"
+            ),
+            format!("{a}: bill.example.com. A: different: got 60 5.6.7.9, expected 60 5.6.7.8"),
+        ],
+        "{}",
+        show(&output)
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Servers misbehaving
 // ---------------------------------------------------------------------------------------

@@ -25,12 +25,12 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use multiprimary::hickory_proto::rr::rdata::{SOA, TXT};
+use multiprimary::hickory_proto::rr::rdata::{A, SOA, TXT};
 use multiprimary::hickory_proto::rr::{Name, RData, Record, RecordType};
 use multiprimary::text::{ParseOptions, parse};
 use multiprimary::{
-    Drift, DriftKind, Fleet, FleetProblem, FleetWarning, Host, ParseErrorKind, Position, Severity,
-    Template, TemplateOptions, Zone, next_serial, serial_cmp,
+    Drift, DriftKind, Evidence, Fleet, FleetProblem, FleetWarning, Host, ParseErrorKind, Position,
+    Severity, Template, TemplateOptions, Zone, next_serial, serial_cmp,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -1175,6 +1175,129 @@ fn drift_is_listed_in_canonical_order() {
             drift("zeta.example.com.", RecordType::TXT, DriftKind::Different),
         ]
     );
+}
+
+#[test]
+fn zone_drift_excuses_nothing_template_drift_excuses_self_data_and_mname() {
+    let template = drift_template();
+    let (fleet, _) = template.fleet(&[]).unwrap();
+    let bob = template.project(host(&fleet, "bob")).unwrap();
+    let bill = template.project(host(&fleet, "bill")).unwrap();
+    assert_eq!(template.drift(&bob, &bill), []);
+    // The two copies differ in the apex SOA (MNAME) and the two self names' A RRsets,
+    // and in nothing else (the template has no AAAA).
+    assert_eq!(
+        bob.drift(&bill),
+        [
+            drift("example.com.", RecordType::A, DriftKind::Different),
+            drift("example.com.", RecordType::SOA, DriftKind::Different),
+            drift("www.example.com.", RecordType::A, DriftKind::Different),
+        ]
+    );
+    assert_eq!(bob.drift(&bob.clone()), []);
+}
+
+#[test]
+fn a_copy_is_identified_by_its_mname_else_by_its_self_addresses() {
+    let template = drift_template();
+    let (fleet, _) = template.fleet(&[]).unwrap();
+    let bob = template.project(host(&fleet, "bob")).unwrap();
+    let bill = template.project(host(&fleet, "bill")).unwrap();
+    for (copy, key) in [(&bob, "bob"), (&bill, "bill")] {
+        let (found, how) = template.identify(&fleet, copy).unwrap();
+        assert_eq!(found, host(&fleet, key));
+        assert_eq!(how, Evidence::Mname);
+        assert_eq!(how.to_string(), "named by its SOA MNAME");
+    }
+
+    // Bill's copy with an MNAME outside the fleet is still told by its addresses.
+    let mut renamed = bill.clone();
+    let mut soa = soa(&bill);
+    soa.mname = name("ns.example.net.");
+    renamed.remove(&name("example.com."), RecordType::SOA);
+    renamed
+        .insert(&Record::from_rdata(
+            name("example.com."),
+            60,
+            RData::SOA(soa),
+        ))
+        .unwrap();
+    let (found, how) = template.identify(&fleet, &renamed).unwrap();
+    assert_eq!(
+        (found, how),
+        (host(&fleet, "bill"), Evidence::SelfAddresses)
+    );
+
+    // Only the self names' A RRsets (a partial copy, as a server's answers are): the same.
+    let mut partial = Zone::new(name("example.com."));
+    for record in bill
+        .iter()
+        .filter(|r| r.record_type() == RecordType::A && template.is_self_name(r.owner()))
+    {
+        partial.insert(&record.to_record()).unwrap();
+    }
+    let (found, how) = template.identify(&fleet, &partial).unwrap();
+    assert_eq!(
+        (found, how),
+        (host(&fleet, "bill"), Evidence::SelfAddresses)
+    );
+
+    // Addresses of both hosts, or of none, tell nothing.
+    let mut both = partial.clone();
+    both.insert(&Record::from_rdata(
+        name("www.example.com."),
+        60,
+        RData::A(A::new(1, 2, 3, 4)),
+    ))
+    .unwrap();
+    assert_eq!(template.identify(&fleet, &both), None);
+    assert_eq!(
+        template.identify(&fleet, &Zone::new(name("example.com."))),
+        None
+    );
+}
+
+#[test]
+fn existence_and_the_source_of_an_answer_follow_rfc_4592() {
+    let zone = zone(
+        "@ NS ns\nns A 192.0.2.53\na.b TXT \"deep\"\n*.w TXT \"wild\"\n\
+         *.b TXT \"wild under an empty non-terminal's parent\"\n",
+    );
+    let source = |text: &str| zone.source_of(&name(text)).map(|n| n.to_string());
+    // A name with records, an empty non-terminal, a name below neither.
+    assert!(zone.exists(&name("a.b.example.com.")));
+    assert!(zone.exists(&name("B.example.com.")));
+    assert!(!zone.exists(&name("c.example.com.")));
+    assert!(!zone.exists(&name("example.org.")));
+    assert_eq!(
+        source("a.b.example.com.").as_deref(),
+        Some("a.b.example.com.")
+    );
+    assert_eq!(source("b.example.com.").as_deref(), Some("b.example.com."));
+    // Below an existing name with a wildcard child: the wildcard.
+    assert_eq!(
+        source("x.b.example.com.").as_deref(),
+        Some("*.b.example.com.")
+    );
+    assert_eq!(
+        source("y.x.w.example.com.").as_deref(),
+        Some("*.w.example.com.")
+    );
+    // The closest encloser is a.b, which has no wildcard child: no source (RFC 4592
+    // §2.2.1: the wildcard at b does not reach below a.b).
+    assert_eq!(source("x.a.b.example.com."), None);
+    // The closest encloser is the apex, without a wildcard; and a name outside the zone.
+    assert_eq!(source("nope.example.com."), None);
+    assert_eq!(source("example.org."), None);
+    // The same in a projection, whose changed nodes live apart from the shared ones.
+    let template = Template::new(zone.clone());
+    let host = Host::new(name("ns.example.com."), [ip("192.0.2.53")]);
+    let copy = template.project(&host).unwrap();
+    assert_eq!(
+        copy.source_of(&name("x.b.example.com.")),
+        Some(name("*.b.example.com."))
+    );
+    assert!(copy.exists(&name("b.example.com.")));
 }
 
 // ---------------------------------------------------------------------------------------

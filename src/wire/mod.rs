@@ -191,6 +191,22 @@ fn bound(owner: &[u8], record: &RecordRef<'_>) -> usize {
     owner.len() + 10 + record.data().len()
 }
 
+/// `message` framed for DNS over TCP (RFC 1035 §4.2.2, RFC 7766 §8): its length as two
+/// octets, most significant first, then the message; `None` for a message longer than
+/// [`MAX_MESSAGE`] octets. Each message [`encode_axfr`] makes fits.
+///
+/// ```
+/// assert_eq!(multiprimary::wire::tcp_frame(&[7, 8, 9]), Some(vec![0, 3, 7, 8, 9]));
+/// assert_eq!(multiprimary::wire::tcp_frame(&vec![0; 65_536]), None);
+/// ```
+pub fn tcp_frame(message: &[u8]) -> Option<Vec<u8>> {
+    let length = u16::try_from(message.len()).ok()?;
+    let mut framed = Vec::with_capacity(message.len() + 2);
+    framed.extend_from_slice(&length.to_be_bytes());
+    framed.extend_from_slice(message);
+    Some(framed)
+}
+
 /// Encodes `zone` as an AXFR response stream (RFC 5936 §2.2): the apex SOA first and last,
 /// every other record once between, names compressed, each message at most
 /// [`MAX_MESSAGE`] octets, the question (origin, AXFR, class) in the first only.

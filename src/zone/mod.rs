@@ -607,6 +607,67 @@ impl Zone {
         Some((&node.name, rrset))
     }
 
+    /// Whether `name` exists in the zone (RFC 4592 §2.2.2): it owns records, or a name
+    /// below it does (it is an empty non-terminal).
+    ///
+    /// ```
+    /// use multiprimary::text::{ParseOptions, parse};
+    /// use multiprimary::hickory_proto::rr::Name;
+    ///
+    /// let zone = parse("a.b 60 IN A 192.0.2.1\n", &ParseOptions::new().origin("example.com.".parse()?))?;
+    /// assert!(zone.exists(&"a.b.example.com.".parse()?));
+    /// assert!(zone.exists(&"B.example.com.".parse()?));
+    /// assert!(!zone.exists(&"c.example.com.".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn exists(&self, name: &Name) -> bool {
+        self.nodes.has_at_or_below(&canonical_key(name))
+    }
+
+    /// The owner whose RRsets answer a query for `name` (RFC 4592 §3.3.1): `name` itself
+    /// when it exists, else the wildcard `*.E` at its closest encloser `E` when there is
+    /// one; `None` for a name outside the zone, or one that does not exist and that no
+    /// wildcard covers. It follows no delegation, CNAME or DNAME: it says where the data
+    /// is, and [`AnswerTable`](crate::AnswerTable) says what a server answers.
+    ///
+    /// ```
+    /// use multiprimary::text::{ParseOptions, parse};
+    /// use multiprimary::hickory_proto::rr::Name;
+    ///
+    /// let text = "a 60 IN A 192.0.2.1\n*.b 60 IN A 192.0.2.2\n";
+    /// let zone = parse(text, &ParseOptions::new().origin("example.com.".parse()?))?;
+    /// let name = |text: &str| text.parse::<Name>();
+    /// assert_eq!(zone.source_of(&name("a.example.com.")?), Some(name("a.example.com.")?));
+    /// assert_eq!(zone.source_of(&name("x.b.example.com.")?), Some(name("*.b.example.com.")?));
+    /// assert_eq!(zone.source_of(&name("x.a.example.com.")?), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn source_of(&self, name: &Name) -> Option<Name> {
+        if !self.origin.zone_of(name) {
+            return None;
+        }
+        if self.exists(name) {
+            return Some(name.clone());
+        }
+        let mut encloser = name.clone();
+        loop {
+            if encloser == self.origin {
+                return None;
+            }
+            encloser = encloser.base_name();
+            if self.exists(&encloser) {
+                break;
+            }
+        }
+        let wildcard = Name::from_labels([&b"*"[..]])
+            .ok()?
+            .append_domain(&encloser)
+            .ok()?;
+        self.nodes
+            .get(canonical_key(&wildcard).as_slice())
+            .map(|_| wildcard)
+    }
+
     /// The RRsets at `name`, by type code.
     pub fn rrsets_at(&self, name: &Name) -> impl Iterator<Item = &Rrset> + '_ {
         self.nodes

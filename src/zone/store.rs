@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use hickory_proto::rr::{Name, RecordType};
@@ -325,8 +326,22 @@ impl Store {
 
     /// The nodes in canonical order, with their keys.
     pub(crate) fn iter_keyed(&self) -> impl Iterator<Item = (&[u8], &Node)> + '_ {
-        let mut base = self.base.iter().peekable();
-        let mut overlay = self.overlay.iter().peekable();
+        self.iter_from(&[])
+    }
+
+    /// Whether a node's key is `key` or begins with it: in canonical keys, whether the
+    /// name of `key` or a name below it owns records.
+    pub(crate) fn has_at_or_below(&self, key: &[u8]) -> bool {
+        self.iter_from(key)
+            .next()
+            .is_some_and(|(found, _)| found.starts_with(key))
+    }
+
+    /// The nodes whose keys are `start` or after it, in canonical order, with their keys.
+    fn iter_from<'s>(&'s self, start: &[u8]) -> impl Iterator<Item = (&'s [u8], &'s Node)> + 's {
+        let from = (Bound::Included(start), Bound::Unbounded);
+        let mut base = self.base.range::<[u8], _>(from).peekable();
+        let mut overlay = self.overlay.range::<[u8], _>(from).peekable();
         std::iter::from_fn(move || {
             loop {
                 let take_base = match (base.peek(), overlay.peek()) {
