@@ -4,6 +4,8 @@
 pub use hickory_proto;
 
 pub mod answer;
+#[cfg(feature = "dnssec")]
+pub mod dnssec;
 mod drift;
 pub mod error;
 mod fleet;

@@ -26,7 +26,7 @@
 //! assert_eq!(error.to_string(), "db.example:1:22: unknown record type `AX`: write it as `TYPEnnn` with `\\#` generic data");
 //! ```
 
-mod codec;
+pub(crate) mod codec;
 mod lexer;
 mod parser;
 mod presentation;
