@@ -489,16 +489,25 @@ impl AnswerTable {
         authoritative: &mut bool,
         truncated: &mut bool,
     ) -> Rcode {
-        let mut current = Current {
-            lower: [0; 255],
-            len: query.name.len(),
-            position: HEADER as u16,
+        // Built where it stays: `Chain` is large, and moving it in would copy it.
+        let mut chain = Chain {
+            current: Current {
+                lower: [0; 255],
+                len: query.name.len(),
+                position: HEADER as u16,
+            },
+            visited: [NONE; MAX_CHAIN + 1],
+            additional: [None; MAX_CHAIN + 1],
+            pending: 0,
+            referral_glue: false,
+            rcode: Rcode::NoError,
+            overflowed: false,
         };
-        if let Some(slot) = current.lower.get_mut(..query.name.len()) {
+        if let Some(slot) = chain.current.lower.get_mut(..query.name.len()) {
             slot.copy_from_slice(query.name);
             schema::lowercase_wire_name(slot);
         }
-        if query.qclass != self.class || !self.in_zone(current.name()) {
+        if query.qclass != self.class || !self.in_zone(chain.current.name()) {
             return Rcode::Refused;
         }
         match query.qtype {
@@ -511,15 +520,6 @@ impl AnswerTable {
         }
         response.origin_pointer = (HEADER + query.name.len() - self.origin.len()) as u16;
         let answer_start = response.len;
-        let mut chain = Chain {
-            current,
-            visited: [NONE; MAX_CHAIN + 1],
-            additional: [None; MAX_CHAIN + 1],
-            pending: 0,
-            referral_glue: false,
-            rcode: Rcode::NoError,
-            overflowed: false,
-        };
         let mut step = 0;
         while step <= MAX_CHAIN {
             let outcome = self.resolve(chain.current.name(), query.qtype);
@@ -747,6 +747,9 @@ impl AnswerTable {
     }
 
     /// What `name` (lowercased, in the zone) resolves to for `qtype`.
+    // Kept out of line: inlined into the chain walk, it left the node lookups it makes
+    // out of line instead, which costs more (callgrind: 4% more instructions per NXDOMAIN).
+    #[inline(never)]
     fn resolve(&self, name: &[u8], qtype: u16) -> Outcome {
         if let Some(&(id, node)) = self.index.get(name) {
             // A cut comes first (RFC 1034 §4.3.2 step 3b): whatever lies at or below it,
