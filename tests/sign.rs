@@ -1,0 +1,310 @@
+//! Signing (feature `dnssec`): every RRSIG checked with hickory-proto's verifier, the
+//! NSEC and NSEC3 chains rebuilt independently (`support/dnssec.rs`), the refusals, and
+//! the window.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/dnssec.rs"]
+mod dnssec;
+
+use multiprimary::dnssec::{Denial, Key, KeySet, SignError, SignOptions, sign};
+use multiprimary::hickory_proto::dnssec::Algorithm;
+use multiprimary::hickory_proto::dnssec::rdata::DNSSECRData;
+use multiprimary::hickory_proto::rr::{Name, RData, RecordType};
+use multiprimary::text::{ParseOptions, parse};
+use multiprimary::{Template, Zone};
+
+fn name(text: &str) -> Name {
+    text.parse().unwrap()
+}
+
+/// A zone with what signing must treat apart: a signed and an unsigned delegation with
+/// glue, a DNAME with data below it, a wildcard, an empty non-terminal, an RRset of
+/// several records, names with capitals (signed in lower case), names inside data.
+const ZONE: &str = "\
+$TTL 3600
+@        IN SOA  ns1 Hostmaster.Example.COM. 2026120401 7200 3600 1209600 300
+@        IN NS   ns1
+@        IN NS   ns2.other.example.
+@        IN MX   10 Mail
+@        IN TXT  \"v=spf1 -all\"
+ns1      IN A    192.0.2.53
+Mail     IN A    192.0.2.25
+Mail     IN AAAA 2001:db8::25
+www      IN CNAME @
+*.wild   IN TXT  \"any\"
+a.b.deep IN A    192.0.2.7
+many     IN A    192.0.2.3
+many     IN A    192.0.2.1
+many     IN A    192.0.2.2
+sub      IN NS   ns.sub
+sub      IN DS   12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+ns.sub   IN A    192.0.2.60
+plain    IN NS   ns.plain
+ns.plain IN A    192.0.2.61
+alias    IN DNAME other.example.
+x.alias  IN A    192.0.2.99
+";
+
+fn zone() -> Zone {
+    parse(ZONE, &ParseOptions::new().origin(name("example.com."))).unwrap()
+}
+
+fn csk() -> KeySet {
+    let origin = name("example.com.");
+    let key = Key::generate(origin.clone(), Algorithm::ED25519, 257).unwrap();
+    KeySet::new(origin, vec![key]).unwrap()
+}
+
+fn ksk_and_zsk() -> KeySet {
+    let origin = name("example.com.");
+    let ksk = Key::generate(origin.clone(), Algorithm::ED25519, 257).unwrap();
+    let zsk = Key::generate(origin.clone(), Algorithm::ED25519, 256).unwrap();
+    KeySet::new(origin, vec![ksk, zsk]).unwrap()
+}
+
+fn window() -> SignOptions {
+    SignOptions::new().window(1_796_338_800, 1_796_338_800 + 14 * 86_400)
+}
+
+#[test]
+fn a_csk_signs_every_authoritative_rrset_with_an_nsec_chain() {
+    let (zone, keys, options) = (zone(), csk(), window());
+    let signed = sign(&zone, &keys, &options).unwrap();
+    dnssec::check(&zone, &signed, &keys, &options).unwrap();
+    // The checker's view, spelled out for the names that matter.
+    let sigs = |n: &str| dnssec::records(&signed, &name(n), RecordType::RRSIG).len();
+    assert_eq!(sigs("ns.sub.example.com."), 0, "glue is not signed");
+    assert_eq!(sigs("ns.plain.example.com."), 0, "glue is not signed");
+    assert_eq!(
+        sigs("x.alias.example.com."),
+        0,
+        "data below a DNAME is not signed"
+    );
+    assert_eq!(
+        sigs("sub.example.com."),
+        2,
+        "a delegation: DS and NSEC only"
+    );
+    assert_eq!(
+        sigs("plain.example.com."),
+        1,
+        "a delegation without DS: NSEC only"
+    );
+    assert_eq!(sigs("alias.example.com."), 2, "DNAME and NSEC");
+}
+
+#[test]
+fn a_ksk_signs_the_dnskey_rrset_and_a_zsk_the_rest() {
+    let (zone, keys, options) = (zone(), ksk_and_zsk(), window().cds(true));
+    let signed = sign(&zone, &keys, &options).unwrap();
+    dnssec::check(&zone, &signed, &keys, &options).unwrap();
+    let [ksk, zsk] = keys.keys() else { panic!() };
+    let origin = name("example.com.");
+    let by = |t: RecordType| -> Vec<u16> {
+        dnssec::records(&signed, &origin, RecordType::RRSIG)
+            .into_iter()
+            .filter_map(|r| match r.data {
+                RData::DNSSEC(DNSSECRData::RRSIG(s)) if s.input().type_covered == t => {
+                    Some(s.input().key_tag)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(by(RecordType::DNSKEY), [ksk.tag()]);
+    assert_eq!(by(RecordType::CDS), [ksk.tag()]);
+    assert_eq!(by(RecordType::CDNSKEY), [ksk.tag()]);
+    assert_eq!(by(RecordType::SOA), [zsk.tag()]);
+    // CDS is the KSK's DS (RFC 7344 §3.1), CDNSKEY its DNSKEY.
+    let cds = dnssec::records(&signed, &origin, RecordType::CDS);
+    let [cds] = cds.as_slice() else {
+        panic!("{cds:?}")
+    };
+    let RData::DNSSEC(DNSSECRData::CDS(cds)) = &cds.data else {
+        panic!()
+    };
+    let ds = ksk.ds().unwrap();
+    assert_eq!(
+        (cds.key_tag(), cds.digest_type(), cds.digest()),
+        (ds.key_tag(), ds.digest_type(), ds.digest())
+    );
+    assert_eq!(
+        dnssec::records(&signed, &origin, RecordType::CDNSKEY).len(),
+        1
+    );
+}
+
+#[test]
+fn nsec3_covers_every_name_and_empty_non_terminal() {
+    let (zone, keys, options) = (zone(), ksk_and_zsk(), window().denial(Denial::Nsec3));
+    let signed = sign(&zone, &keys, &options).unwrap();
+    dnssec::check(&zone, &signed, &keys, &options).unwrap();
+    // deep, b.deep and wild (above *.wild) are empty non-terminals; ns.sub, ns.plain and
+    // x.alias are not in the chain.
+    let nsec3 = signed
+        .rrsets()
+        .filter(|(_, r)| r.record_type() == RecordType::NSEC3)
+        .count();
+    let authoritative = zone
+        .names()
+        .filter(|n| dnssec::role(&zone, n) != dnssec::Role::Occluded)
+        .count();
+    assert_eq!(nsec3, authoritative + 3);
+    assert!(
+        signed
+            .rrsets()
+            .all(|(_, r)| r.record_type() != RecordType::NSEC)
+    );
+}
+
+#[test]
+fn signing_is_deterministic_with_ed25519_and_a_fixed_window() {
+    let (zone, keys) = (zone(), csk());
+    for options in [window(), window().denial(Denial::Nsec3)] {
+        let once = sign(&zone, &keys, &options).unwrap();
+        let again = sign(&zone, &keys, &options).unwrap();
+        assert_eq!(once.to_string(), again.to_string());
+    }
+}
+
+#[test]
+fn the_default_window_opens_an_hour_before_the_utc_day_and_lasts_14_days() {
+    let day = 1_796_342_400u64; // 2026-12-04 00:00:00 UTC
+    for seconds in [day, day + 1, day + 86_399] {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+        let options = SignOptions::at(at);
+        assert_eq!(u64::from(options.inception()), day - 3600, "{seconds}");
+        assert_eq!(options.expiration() - options.inception(), 14 * 86_400);
+    }
+}
+
+#[test]
+fn refusals_say_what_is_wrong() {
+    let keys = csk();
+    let options = window();
+    // Already signed: refused, or re-signed when asked, never signed twice.
+    let signed = sign(&zone(), &keys, &options).unwrap();
+    let error = sign(&signed, &keys, &options).unwrap_err();
+    assert!(matches!(error, SignError::AlreadySigned { .. }), "{error}");
+    assert!(
+        error.to_string().contains("already holds DNSSEC records"),
+        "{error}"
+    );
+    let again = sign(&signed, &keys, &options.clone().replace(true)).unwrap();
+    assert_eq!(again.to_string(), signed.to_string());
+
+    let other = KeySet::new(
+        name("example.net."),
+        vec![Key::generate(name("example.net."), Algorithm::ED25519, 257).unwrap()],
+    )
+    .unwrap();
+    let error = sign(&zone(), &other, &options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the keys are for example.net., not for the zone example.com."
+    );
+
+    let backwards = SignOptions::new().window(1_796_338_800, 1_796_338_800);
+    let error = sign(&zone(), &keys, &backwards).unwrap_err();
+    assert!(matches!(error, SignError::Window { .. }), "{error}");
+
+    let no_soa = parse(
+        "www 60 IN A 192.0.2.1\n",
+        &ParseOptions::new().origin(name("example.com.")),
+    )
+    .unwrap();
+    let error = sign(&no_soa, &keys, &options).unwrap_err();
+    assert!(matches!(error, SignError::NoSoa { .. }), "{error}");
+
+    let template = parse(
+        "@ 60 IN SOA ns h 1 1 1 1 1\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\nwww 60 IN A LOCAL-IP\n",
+        &ParseOptions::new()
+            .origin(name("example.com."))
+            .template(true),
+    )
+    .unwrap();
+    let error = sign(&template, &keys, &options).unwrap_err();
+    assert!(matches!(error, SignError::Template), "{error}");
+    // Its projection signs.
+    let template = Template::new(template);
+    let (fleet, _) = template.fleet(&[]).unwrap();
+    let projection = template.project(&fleet.hosts()[0]).unwrap();
+    let signed = sign(&projection, &keys, &options).unwrap();
+    dnssec::check(&projection, &signed, &keys, &options).unwrap();
+}
+
+#[test]
+fn the_checks_catch_a_changed_record_a_lost_signature_and_a_broken_chain() {
+    use multiprimary::hickory_proto::rr::Record;
+    use multiprimary::hickory_proto::rr::rdata::A;
+    let (zone, keys, options) = (zone(), csk(), window());
+    let signed = sign(&zone, &keys, &options).unwrap();
+    let many = name("many.example.com.");
+
+    // The data changed after signing: the RRSIG no longer verifies.
+    let mut changed = signed.clone();
+    changed.remove_record(&Record::from_rdata(
+        many.clone(),
+        3600,
+        RData::A(A::new(192, 0, 2, 3)),
+    ));
+    changed
+        .insert(&Record::from_rdata(
+            many.clone(),
+            3600,
+            RData::A(A::new(192, 0, 2, 4)),
+        ))
+        .unwrap();
+    let error = dnssec::signatures(&changed, &changed, &keys, &options).unwrap_err();
+    assert!(error.contains("does not verify"), "{error}");
+
+    // A signature gone.
+    let mut unsigned_rrset = signed.clone();
+    unsigned_rrset.remove(&many, RecordType::RRSIG);
+    let error = dnssec::signatures(&zone, &unsigned_rrset, &keys, &options).unwrap_err();
+    assert!(error.contains("RRSIGs by keys []"), "{error}");
+
+    // A name missing from the chain.
+    let mut broken = signed.clone();
+    broken.remove(&many, RecordType::NSEC);
+    assert!(dnssec::nsec_chain(&zone, &broken).is_err());
+}
+
+/// Generated zones of every record type, with cuts, glue and DNAMEs: every signature
+/// verifies and the chains are whole.
+#[cfg(feature = "proptest")]
+mod generated {
+    use super::*;
+    use multiprimary::strategy::valid_zone;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn every_generated_zone_signs_and_verifies(zone in valid_zone(), nsec3 in any::<bool>(), two_keys in any::<bool>()) {
+            let origin = zone.origin().clone();
+            let mut keys = vec![Key::generate(origin.clone(), Algorithm::ED25519, 257).unwrap()];
+            if two_keys {
+                keys.push(Key::generate(origin.clone(), Algorithm::ED25519, 256).unwrap());
+            }
+            let keys = KeySet::new(origin, keys).unwrap();
+            let denial = if nsec3 { Denial::Nsec3 } else { Denial::Nsec };
+            let options = window().denial(denial).replace(true);
+            // The generator may put DNSSEC types in: signing drops them first.
+            let mut unsigned = zone.clone();
+            let old: Vec<_> = zone
+                .rrsets()
+                .filter(|(_, r)| dnssec::DNSSEC_TYPES.contains(&r.record_type()))
+                .map(|(n, r)| (n.clone(), r.record_type()))
+                .collect();
+            for (n, t) in old {
+                unsigned.remove(&n, t);
+            }
+            let signed = sign(&zone, &keys, &options).unwrap();
+            if let Err(problem) = dnssec::check(&unsigned, &signed, &keys, &options) {
+                prop_assert!(false, "{problem}\n{signed}");
+            }
+        }
+    }
+}
