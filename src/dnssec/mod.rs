@@ -13,6 +13,7 @@
 //! [`Template::sign_projections`]: crate::Template::sign_projections
 
 mod keys;
+mod projections;
 mod sign;
 
 pub use keys::{Key, KeyError, KeySet};

@@ -180,6 +180,9 @@ pub enum SignError {
         /// The expiration.
         expiration: u32,
     },
+    /// A host that is not the template's.
+    #[error(transparent)]
+    Project(#[from] crate::ProjectError),
     /// Two names of the zone with the same NSEC3 hash (RFC 5155 §7.1: the zone cannot
     /// be signed with this salt).
     #[error("{first} and {second} have the same NSEC3 hash")]
@@ -195,7 +198,7 @@ pub enum SignError {
 }
 
 /// The types that signing adds, which a zone to sign must not hold already.
-const DNSSEC_TYPES: [RecordType; 7] = [
+pub(super) const DNSSEC_TYPES: [RecordType; 7] = [
     RecordType::DNSKEY,
     RecordType::RRSIG,
     RecordType::NSEC,
@@ -262,17 +265,28 @@ pub fn sign(zone: &Zone, keys: &KeySet, options: &SignOptions) -> Result<Zone, S
             }
         }
     }
-    let signatures = signatures(&out, &signed, keys, options)?;
+    add_signatures(&mut out, &signed, keys, options)?;
+    Ok(out)
+}
+
+/// Signs every RRset signing covers at `owners` and adds the RRSIGs.
+pub(super) fn add_signatures(
+    out: &mut Zone,
+    owners: &[(Name, Kind)],
+    keys: &KeySet,
+    options: &SignOptions,
+) -> Result<(), SignError> {
+    let signatures = signatures(out, owners, keys, options)?;
     let mut unsettled = Vec::new();
     for (owner, ttl, data) in &signatures {
         out.push_data(owner, RecordType::RRSIG, *ttl, data, &mut unsettled);
     }
     out.settle(unsettled);
-    Ok(out)
+    Ok(())
 }
 
 /// The refusals of [`sign`] that need no signing to find.
-fn check(zone: &Zone, keys: &KeySet, options: &SignOptions) -> Result<(), SignError> {
+pub(super) fn check(zone: &Zone, keys: &KeySet, options: &SignOptions) -> Result<(), SignError> {
     if keys.origin() != zone.origin() {
         return Err(SignError::OtherZone {
             keys: Box::new(keys.origin().clone()),
@@ -302,15 +316,15 @@ fn check(zone: &Zone, keys: &KeySet, options: &SignOptions) -> Result<(), SignEr
 }
 
 /// The TTLs of the records signing adds.
-struct Ttls {
+pub(super) struct Ttls {
     /// DNSKEY, CDS, CDNSKEY: the SOA's TTL.
-    apex: u32,
+    pub(super) apex: u32,
     /// NSEC, NSEC3, NSEC3PARAM: min(SOA TTL, SOA MINIMUM) (RFC 9077 §3).
-    denial: u32,
+    pub(super) denial: u32,
 }
 
 impl Ttls {
-    fn of(zone: &Zone) -> Result<Self, SignError> {
+    pub(super) fn of(zone: &Zone) -> Result<Self, SignError> {
         let no_soa = || SignError::NoSoa {
             origin: Box::new(zone.origin().clone()),
         };
@@ -327,7 +341,7 @@ impl Ttls {
 }
 
 /// Adds DNSKEY, and CDS and CDNSKEY when asked, and NSEC3PARAM for NSEC3, at the apex.
-fn add_apex_records(
+pub(super) fn add_apex_records(
     out: &mut Zone,
     keys: &KeySet,
     options: &SignOptions,
@@ -363,7 +377,7 @@ fn add_apex_records(
 
 /// What an owner name is to signing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     /// Authoritative data: every RRset is signed.
     Data,
     /// A delegation point: only its DS RRset is signed, and its NSEC lists only NS and
@@ -398,13 +412,56 @@ fn owners(zone: &Zone) -> Vec<(Name, Kind)> {
 }
 
 /// The types an owner's NSEC or NSEC3 lists, before RRSIG and NSEC are added.
-fn types_at(zone: &Zone, name: &Name, kind: Kind) -> Vec<u16> {
+pub(super) fn types_at(zone: &Zone, name: &Name, kind: Kind) -> Vec<u16> {
     zone.rrsets_at(name)
         .map(|r| u16::from(r.record_type()))
         .filter(|&t| {
             kind == Kind::Data || t == u16::from(RecordType::NS) || t == u16::from(RecordType::DS)
         })
         .collect()
+}
+
+/// Appends the type bitmap of the NSEC at `name`: its types, RRSIG and NSEC.
+pub(super) fn nsec_bitmap(zone: &Zone, name: &Name, kind: Kind, out: &mut Vec<u8>) {
+    let mut types = types_at(zone, name, kind);
+    types.push(u16::from(RecordType::RRSIG));
+    types.push(u16::from(RecordType::NSEC));
+    types.sort_unstable();
+    encode_bitmap(&types, out);
+}
+
+/// Appends the type bitmap of the NSEC3 for `name` (`None`: an empty non-terminal): its
+/// types, and RRSIG where something at the name is signed, which is not at an empty
+/// non-terminal nor at a delegation without DS (RFC 5155 §7.1).
+pub(super) fn nsec3_bitmap(zone: &Zone, name: &Name, kind: Option<Kind>, out: &mut Vec<u8>) {
+    let mut types = kind.map(|k| types_at(zone, name, k)).unwrap_or_default();
+    if matches!(kind, Some(Kind::Data)) || types.contains(&u16::from(RecordType::DS)) {
+        types.push(u16::from(RecordType::RRSIG));
+    }
+    types.sort_unstable();
+    encode_bitmap(&types, out);
+}
+
+/// What `name` is to signing, told from its ancestors in `zone`: `None` below a zone cut
+/// or a DNAME (glue, occluded data) or outside the zone.
+pub(super) fn kind_of(zone: &Zone, name: &Name) -> Option<Kind> {
+    let origin = zone.origin();
+    if !origin.zone_of(name) {
+        return None;
+    }
+    let mut ancestor = name.clone();
+    while ancestor != *origin {
+        ancestor = ancestor.base_name();
+        let cut = ancestor != *origin && zone.rrset(&ancestor, RecordType::NS).is_some();
+        if cut || zone.rrset(&ancestor, RecordType::DNAME).is_some() {
+            return None;
+        }
+    }
+    if name != origin && zone.rrset(name, RecordType::NS).is_some() {
+        Some(Kind::Delegation)
+    } else {
+        Some(Kind::Data)
+    }
 }
 
 /// Adds the NSEC chain over `owners` (RFC 4035 §2.3).
@@ -415,12 +472,8 @@ fn add_nsec(out: &mut Zone, owners: &[(Name, Kind)], ttl: u32) {
             .get(index + 1)
             .or_else(|| owners.first())
             .map_or(name, |(next, _)| next);
-        let mut types = types_at(out, name, *kind);
-        types.push(u16::from(RecordType::RRSIG));
-        types.push(u16::from(RecordType::NSEC));
-        types.sort_unstable();
         let mut data = name_wire(next);
-        encode_bitmap(&types, &mut data);
+        nsec_bitmap(out, name, *kind, &mut data);
         records.push((name, data));
     }
     let mut unsettled = Vec::new();
@@ -470,17 +523,10 @@ fn add_nsec3(out: &mut Zone, owners: &[(Name, Kind)], ttl: u32) -> Result<Vec<Na
             .get(index + 1)
             .or_else(|| hashed.first())
             .map_or(hash, |(next, _, _)| next);
-        let mut types = kind.map(|k| types_at(out, name, k)).unwrap_or_default();
-        // RRSIG where something at the name is signed: not at an empty non-terminal, nor
-        // at a delegation without DS (RFC 5155 §7.1).
-        if matches!(kind, Some(Kind::Data)) || types.contains(&u16::from(RecordType::DS)) {
-            types.push(u16::from(RecordType::RRSIG));
-        }
-        types.sort_unstable();
         // Hash 1 (SHA-1), flags 0, 0 iterations, no salt, the next hash.
         let mut data = vec![1, 0, 0, 0, 0, 20];
         data.extend_from_slice(next);
-        encode_bitmap(&types, &mut data);
+        nsec3_bitmap(out, name, *kind, &mut data);
         records.push((hashed_owner(hash, &origin)?, data));
     }
     let mut unsettled = Vec::new();
@@ -492,7 +538,7 @@ fn add_nsec3(out: &mut Zone, owners: &[(Name, Kind)], ttl: u32) -> Result<Vec<Na
 }
 
 /// The NSEC3 hash of `name`: SHA-1, no salt, no extra iterations.
-fn nsec3_hash(name: &Name) -> Result<[u8; 20], SignError> {
+pub(super) fn nsec3_hash(name: &Name) -> Result<[u8; 20], SignError> {
     let digest = Nsec3HashAlgorithm::SHA1
         .hash(&[], name, 0)
         .map_err(|e| KeyError::Crypto(e.to_string()))?;
@@ -503,7 +549,7 @@ fn nsec3_hash(name: &Name) -> Result<[u8; 20], SignError> {
 }
 
 /// The owner name of an NSEC3 record: the hash in base32hex, under the origin.
-fn hashed_owner(hash: &[u8; 20], origin: &Name) -> Result<Name, SignError> {
+pub(super) fn hashed_owner(hash: &[u8; 20], origin: &Name) -> Result<Name, SignError> {
     let mut label = String::with_capacity(32);
     base32hex_encode(hash, &mut label);
     Name::from_labels([label.to_ascii_lowercase().as_bytes()])
@@ -520,7 +566,7 @@ struct Job<'z> {
 
 /// The RRSIG records over every RRset signing covers, as (owner, TTL, data), made in
 /// parallel.
-fn signatures(
+pub(super) fn signatures(
     zone: &Zone,
     owners: &[(Name, Kind)],
     keys: &KeySet,

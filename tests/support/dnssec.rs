@@ -55,28 +55,33 @@ pub(crate) fn role(zone: &Zone, name: &Name) -> Role {
     }
 }
 
-/// The records of an RRset as a verifier must hash them. hickory-proto hashes the data of
-/// a record it cannot decode (a type it does not know, such as MB or RP, or data it reads
-/// more strictly than RFC 3403, such as a NAPTR flag that is not alphanumeric) as it is,
-/// but RFC 4034 §6.2 (item 3) lowercases the names in the data of the types it lists:
-/// done here, from the RFC's list and the types' layouts, for the verifier's sake.
-pub(crate) fn for_verifier(records: Vec<Record>) -> Vec<Record> {
+/// The records of an RRset as a verifier must hash them, in their canonical form (RFC
+/// 4034 §6.2), handed to hickory-proto as opaque data. hickory's own canonical form falls
+/// short in two ways that BIND, Knot and ldns do not (they accept what the signer makes):
+/// it hashes the data of records it cannot decode (MB, RP, a NAPTR whose flag is not
+/// alphanumeric) as it is, where RFC 4034 §6.2 (item 3) lowercases the names in them; and
+/// it orders an RRset by its records' data before lowercasing, where RFC 4034 §6.3 orders
+/// by the canonical form. The lowercasing here is written from the RFC's list and the
+/// types' layouts, apart from the crate's.
+pub(crate) fn for_verifier(zone: &Zone, name: &Name, record_type: RecordType) -> Vec<Record> {
     use multiprimary::hickory_proto::rr::rdata::NULL;
-    records
-        .into_iter()
-        .map(|mut record| {
-            if let RData::Unknown { code, rdata } = &record.data {
-                let mut data = rdata.anything.clone();
-                lowercase_names(u16::from(record.record_type()), &mut data);
-                if data == rdata.anything {
-                    return record;
-                }
-                record.data = RData::Unknown {
-                    code: *code,
-                    rdata: NULL::with(data),
-                };
-            }
-            record
+    let Some(rrset) = zone.rrset(name, record_type) else {
+        return Vec::new();
+    };
+    rrset
+        .iter()
+        .map(|(ttl, data)| {
+            let mut data = data.to_vec();
+            lowercase_names(u16::from(record_type), &mut data);
+            let rdata = RData::Unknown {
+                code: record_type,
+                rdata: if data.is_empty() {
+                    NULL::new()
+                } else {
+                    NULL::with(data)
+                },
+            };
+            Record::from_rdata(name.clone(), ttl, rdata)
         })
         .collect()
 }
@@ -84,11 +89,11 @@ pub(crate) fn for_verifier(records: Vec<Record>) -> Vec<Record> {
 /// Lowercases the names RFC 4034 §6.2 lowercases in the data of `record_type`.
 fn lowercase_names(record_type: u16, data: &mut [u8]) {
     let (at, names) = match record_type {
-        2 | 3 | 4 | 5 | 7 | 8 | 9 | 12 | 39 => (0, 1), // NS MD MF CNAME MB MG MR PTR DNAME
-        6 | 14 | 17 => (0, 2),                         // SOA MINFO RP
-        15 | 18 | 21 | 36 => (2, 1),                   // MX AFSDB RT KX
-        26 => (2, 2),                                  // PX
-        33 => (6, 1),                                  // SRV
+        2..=5 | 7..=9 | 12 | 39 => (0, 1), // NS MD MF CNAME MB MG MR PTR DNAME
+        6 | 14 | 17 => (0, 2),             // SOA MINFO RP
+        15 | 18 | 21 | 36 => (2, 1),       // MX AFSDB RT KX
+        26 => (2, 2),                      // PX
+        33 => (6, 1),                      // SRV
         35 => {
             // NAPTR: order, preference, three character-strings, then the name.
             let mut at = 4;
@@ -241,7 +246,7 @@ pub(crate) fn signatures(
                     "{name} {t}: RRSIGs by keys {tags:?}, expected {want:?}"
                 ));
             }
-            let rrset_records = for_verifier(records(signed, name, t));
+            let rrset_records = for_verifier(signed, name, t);
             for sig in over {
                 let input = sig.input();
                 let expected = (
