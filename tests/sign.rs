@@ -1,7 +1,12 @@
 //! Signing (feature `dnssec`): every RRSIG checked with hickory-proto's verifier, the
 //! NSEC and NSEC3 chains rebuilt independently (`support/dnssec.rs`), the refusals, and
 //! the window.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/dnssec.rs"]
 mod dnssec;
