@@ -17,4 +17,5 @@ mod projections;
 mod sign;
 
 pub use keys::{Key, KeyError, KeySet};
+pub use projections::SignedProjections;
 pub use sign::{Denial, SignError, SignOptions, sign};

@@ -11,7 +11,7 @@ use super::sign::{
 use crate::fleet::Host;
 use crate::schema::name_length;
 use crate::template::Template;
-use crate::zone::Zone;
+use crate::zone::{Zone, canonical_key};
 
 impl Template {
     /// Each host's projection ([`Template::project`]) signed with the fleet's `keys`, in
@@ -40,33 +40,51 @@ impl Template {
     /// let keys = KeySet::new(origin.clone(), vec![Key::generate(origin.clone(), Algorithm::ED25519, 257)?])?;
     /// let hosts: Vec<_> = fleet.hosts().iter().collect();
     /// let signed = template.sign_projections(&hosts, &keys, &SignOptions::new())?;
-    /// assert_eq!(signed.len(), 2);
+    /// let [bob, bill] = signed.zones() else { panic!() };
     /// // The apex A RRset is each host's own, and so is its signature.
-    /// assert_ne!(signed[0].rrset(&origin, RecordType::RRSIG), signed[1].rrset(&origin, RecordType::RRSIG));
+    /// assert_ne!(bob.rrset(&origin, RecordType::RRSIG), bill.rrset(&origin, RecordType::RRSIG));
+    /// // Text for every host in one pass, as each zone's own `to_string`.
+    /// let mut texts = vec![String::new(); 2];
+    /// signed.write(&mut texts)?;
+    /// assert_eq!(texts[1], bill.to_string());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
     ///
     /// As [`sign`], and [`SignError::Project`] for a host that is not the template's.
+    ///
+    /// [`sign`]: super::sign
     pub fn sign_projections(
         &self,
         hosts: &[&Host],
         keys: &KeySet,
         options: &SignOptions,
-    ) -> Result<Vec<Zone>, SignError> {
+    ) -> Result<SignedProjections, SignError> {
         let Some((first, rest)) = hosts.split_first() else {
-            return Ok(Vec::new());
+            return Ok(SignedProjections {
+                zones: Vec::new(),
+                shared: Vec::new(),
+                varying: Vec::new(),
+            });
         };
         let base = self.project(first)?;
         let signed_base = sign(&base, keys, options)?;
-        let mut signed = Vec::with_capacity(hosts.len());
+        let mut zones = Vec::with_capacity(hosts.len());
+        let mut shared = vec![true];
         for host in rest {
             let copy = self.project(host)?;
-            signed.push(self.resign(&base, &signed_base, &copy, keys, options)?);
+            let (zone, from_base) = self.resign(&base, &signed_base, &copy, keys, options)?;
+            zones.push(zone);
+            shared.push(from_base);
         }
-        signed.insert(0, signed_base);
-        Ok(signed)
+        zones.insert(0, signed_base);
+        let varying = varying_rrsets(self, &zones, options)?;
+        Ok(SignedProjections {
+            zones,
+            shared,
+            varying,
+        })
     }
 
     /// `copy` (a projection) signed, starting from `signed_base`, the signed projection
@@ -80,13 +98,13 @@ impl Template {
         copy: &Zone,
         keys: &KeySet,
         options: &SignOptions,
-    ) -> Result<Zone, SignError> {
+    ) -> Result<(Zone, bool), SignError> {
         let origin = copy.origin().clone();
         let mut varying: Vec<&Name> = vec![&origin];
         varying.extend(self.self_names().iter().filter(|n| **n != origin));
         let held = |zone: &Zone, name: &Name| zone.rrsets_at(name).next().is_some();
         if varying.iter().any(|n| held(base, n) != held(copy, n)) {
-            return sign(copy, keys, options);
+            return Ok((sign(copy, keys, options)?, false));
         }
         let ttls = Ttls::of(copy)?;
         let mut out = signed_base.clone();
@@ -111,8 +129,91 @@ impl Template {
             to_sign.push((name.clone(), kind));
         }
         add_signatures(&mut out, &to_sign, keys, options)?;
-        Ok(out)
+        Ok((out, true))
     }
+}
+
+/// Every host's signed copy, as [`Template::sign_projections`] made them.
+#[derive(Debug, Clone)]
+pub struct SignedProjections {
+    zones: Vec<Zone>,
+    /// Whether each zone differs from the first only at `varying`.
+    shared: Vec<bool>,
+    /// The RRsets in which the copies may differ (besides the apex SOA), in canonical
+    /// order.
+    varying: Vec<(Name, RecordType)>,
+}
+
+impl SignedProjections {
+    /// The signed zones, in the order of the hosts given.
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones
+    }
+
+    /// The signed zones, in the order of the hosts given.
+    pub fn into_zones(self) -> Vec<Zone> {
+        self.zones
+    }
+
+    /// Writes each zone as text to its output (`outputs[i]` gets `zones()[i]`), byte for
+    /// byte as [`text::write`](crate::text::write) would, in one pass over the zone: the
+    /// lines the copies share are formatted once.
+    ///
+    /// # Errors
+    ///
+    /// An output that fails, or more outputs than zones (or fewer).
+    pub fn write<W: std::fmt::Write>(&self, outputs: &mut [W]) -> std::fmt::Result {
+        if outputs.len() != self.zones.len() {
+            return Err(std::fmt::Error);
+        }
+        let Some(base) = self.zones.first() else {
+            return Ok(());
+        };
+        let mut together: Vec<(&Zone, &mut W)> = Vec::new();
+        for ((zone, out), shared) in self.zones.iter().zip(outputs.iter_mut()).zip(&self.shared) {
+            if *shared {
+                together.push((zone, out));
+            } else {
+                crate::text::write(zone, out)?;
+            }
+        }
+        let varying: Vec<(&Name, RecordType)> = self.varying.iter().map(|(n, t)| (n, *t)).collect();
+        crate::text::write_each(base, &varying, &mut together)
+    }
+}
+
+/// The RRsets in which signed copies can differ, besides the apex SOA, in canonical
+/// order: every RRset at the apex and the self names, and at the NSEC3 records of those.
+fn varying_rrsets(
+    template: &Template,
+    zones: &[Zone],
+    options: &SignOptions,
+) -> Result<Vec<(Name, RecordType)>, SignError> {
+    let Some(base) = zones.first() else {
+        return Ok(Vec::new());
+    };
+    let origin = base.origin();
+    let mut names: Vec<Name> = vec![origin.clone()];
+    names.extend(template.self_names().iter().cloned());
+    if options.denial_kind() == Denial::Nsec3 {
+        for name in names.clone() {
+            names.push(hashed_owner(&nsec3_hash(&name)?, origin)?);
+        }
+    }
+    let mut varying: Vec<(Vec<u8>, u16, Name, RecordType)> = Vec::new();
+    for name in &names {
+        for zone in zones {
+            for rrset in zone.rrsets_at(name) {
+                let t = rrset.record_type();
+                if !(t == RecordType::SOA && name == origin) {
+                    varying.push((canonical_key(name), u16::from(t), name.clone(), t));
+                }
+            }
+        }
+    }
+    varying.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    varying.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    Ok(varying.into_iter().map(|(_, _, n, t)| (n, t)).collect())
 }
 
 /// Replaces every RRset at `name` in `out` (RRSIG, NSEC and DNSKEY included) with the
