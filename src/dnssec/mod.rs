@@ -18,4 +18,4 @@ mod sign;
 
 pub use keys::{Key, KeyError, KeySet};
 pub use projections::SignedProjections;
-pub use sign::{Denial, SignError, SignOptions, sign};
+pub use sign::{Denial, SignError, SignOptions, format_time, parse_time, sign};

@@ -135,6 +135,27 @@ impl SignOptions {
     }
 }
 
+/// An RRSIG time in presentation form, `YYYYMMDDHHmmSS` (UTC), or a number of seconds
+/// since 1970, as seconds modulo 2^32 (RFC 4034 §3.1.5, §3.2); `None` for anything else.
+///
+/// ```
+/// use multiprimary::dnssec::{format_time, parse_time};
+/// assert_eq!(parse_time("20261204000000"), Some(1_796_342_400));
+/// assert_eq!(parse_time("1796342400"), Some(1_796_342_400));
+/// assert_eq!(parse_time("20261304000000"), None); // month 13
+/// assert_eq!(format_time(1_796_342_400), "20261204000000");
+/// ```
+pub fn parse_time(text: &str) -> Option<u32> {
+    crate::text::codec::time_decode(text.as_bytes())
+}
+
+/// An RRSIG time as `YYYYMMDDHHmmSS` (UTC).
+pub fn format_time(seconds: u32) -> String {
+    let mut out = String::with_capacity(14);
+    crate::text::codec::time_encode(seconds, &mut out);
+    out
+}
+
 /// Seconds since 1970 as RRSIG times hold them: modulo 2^32 (RFC 4034 §3.1.5).
 fn serial_time(seconds: u64) -> u32 {
     u32::try_from(seconds % (1 << 32)).unwrap_or(0)
