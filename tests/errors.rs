@@ -1,7 +1,7 @@
-//! Every error the text parser, validation and the fleet can produce, with an input that
+//! Every error the text parser, validation, the fleet and the keys (feature `dnssec`) can produce, with an input that
 //! produces it and the exact message, written to `docs/errors.md`. The table is generated
 //! here, so it cannot drift: when a message changes, this test fails until the table is
-//! regenerated with `MULTIPRIMARY_BLESS=1 cargo test --test errors` (review the diff).
+//! regenerated with `MULTIPRIMARY_BLESS=1 cargo test --all-features --test errors` (review the diff).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,6 +20,11 @@ use multiprimary::{Template, Zone};
 const TABLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/errors.md");
 const SOURCE_ERRORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/error.rs");
 const SOURCE_FLEET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/fleet.rs");
+#[cfg(feature = "dnssec")]
+const SOURCE_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/dnssec/error.rs");
+/// The heading of the key errors' section, the last; without the feature `dnssec` it is
+/// kept from the file as it is.
+const KEYS_HEADING: &str = "\n## Keys (`dnssec::Key`, `dnssec::KeySet`)\n";
 
 const HEAD: &str = "$ORIGIN example.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
 
@@ -248,24 +253,153 @@ fn fleet_rows() -> Vec<Row> {
     rows
 }
 
+/// The key errors, from the fixtures `dnssec-keygen` wrote (`tests/data/keys/`) and
+/// copies of them changed here. Paths show the scratch directory as `keys/`.
+#[cfg(feature = "dnssec")]
+fn key_rows(dir: &std::path::Path) -> Vec<Row> {
+    use multiprimary::dnssec::{Key, KeyError, KeySet};
+    use multiprimary::hickory_proto::dnssec::Algorithm;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/keys");
+    let shown_dir = format!("{}/", dir.display());
+    let mut rows = Vec::new();
+    let mut case = |input: &str, error: KeyError| {
+        let message = error.to_string().replace(&shown_dir, "keys/");
+        row(&mut rows, variant(&error), input, message);
+    };
+    let ksk = "Kexample.com.+015+09276";
+    let key_text = std::fs::read_to_string(fixtures.join(format!("ed25519/{ksk}.key"))).unwrap();
+    let private_text =
+        std::fs::read_to_string(fixtures.join(format!("ed25519/{ksk}.private"))).unwrap();
+    let pair = |key: &str, private: Option<&str>| {
+        let path = dir.join(format!("{ksk}.key"));
+        std::fs::write(&path, key).unwrap();
+        let private_path = dir.join(format!("{ksk}.private"));
+        let _ = std::fs::remove_file(&private_path);
+        if let Some(private) = private {
+            std::fs::write(&private_path, private).unwrap();
+        }
+        path
+    };
+    let record = "example.com. IN DNSKEY 257 3 15 x8oEnNeaL6bmcXklsq3UMzHLS5a/4yAP8URugEL3Zfo=";
+    let read = |key: &str, private: Option<&str>| Key::read(&pair(key, private)).unwrap_err();
+    case(
+        "Key::read of keys/Kexample.com.+015+00001.key, which does not exist",
+        Key::read(&dir.join("Kexample.com.+015+00001.key")).unwrap_err(),
+    );
+    for (from, to) in [
+        ("x8oEnNeaL6bmcXklsq3UMzHLS5a", "x8oE!NeaL6bmcXklsq3UMzHLS5a"),
+        ("IN DNSKEY", "IN DS"),
+        ("257 3 15", "257 4 15"),
+        ("257 3 15", "385 3 15"),
+    ] {
+        let changed = record.replace(from, to);
+        case(
+            &format!("{ksk}.key: {changed}"),
+            read(&key_text.replace(record, &changed), Some(&private_text)),
+        );
+    }
+    case(
+        &format!("{ksk}.key with the line 'PrivateKey: AAAA' in its .private"),
+        read(
+            &key_text,
+            Some(&private_text.replace("1pcBG8349isAZ8/lu17fPvQZghHxD+jUzGAeI60mhw8=", "AAAA")),
+        ),
+    );
+    case(
+        &format!("{ksk}.key without its .private"),
+        read(&key_text, None),
+    );
+    case(
+        &format!("{ksk}.key with its PrivateKey line removed from the .private"),
+        read(
+            &key_text,
+            Some(&private_text.replace(
+                "PrivateKey: 1pcBG8349isAZ8/lu17fPvQZghHxD+jUzGAeI60mhw8=\n",
+                "",
+            )),
+        ),
+    );
+    let changed = record.replace("example.com.", "example.org.");
+    case(
+        &format!("{ksk}.key: {changed}"),
+        read(&key_text.replace(record, &changed), Some(&private_text)),
+    );
+    let changed = record.replace(" 15 ", " 14 ");
+    case(&format!("other.key: {changed}"), {
+        let path = dir.join("other.key");
+        std::fs::write(&path, &changed).unwrap();
+        Key::read(&path).unwrap_err()
+    });
+    let zsk_private =
+        std::fs::read_to_string(fixtures.join("ed25519/Kexample.com.+015+61921.private")).unwrap();
+    case(
+        &format!("{ksk}.key with the .private of Kexample.com.+015+61921"),
+        read(&key_text, Some(&zsk_private)),
+    );
+    let rsa = "Kexample.com.+008+02886";
+    let rsa_key = std::fs::read_to_string(fixtures.join(format!("rsasha256/{rsa}.key"))).unwrap();
+    let rsa_private: String =
+        std::fs::read_to_string(fixtures.join(format!("rsasha256/{rsa}.private")))
+            .unwrap()
+            .lines()
+            .map(|line| match line.strip_prefix("Prime1: 5ZUF") {
+                Some(rest) => format!("Prime1: AZUF{rest}\n"),
+                None => format!("{line}\n"),
+            })
+            .collect();
+    std::fs::write(dir.join(format!("{rsa}.key")), rsa_key).unwrap();
+    std::fs::write(dir.join(format!("{rsa}.private")), rsa_private).unwrap();
+    case(
+        &format!("{rsa}.key with Prime1 changed in its .private"),
+        Key::read(&dir.join(format!("{rsa}.key"))).unwrap_err(),
+    );
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    case(
+        "KeySet::read_dir of an empty keys/empty for example.com.",
+        KeySet::read_dir(&empty, &Name::from_str("example.com.").unwrap()).unwrap_err(),
+    );
+    let key = Key::read(&fixtures.join(format!("ed25519/{ksk}.key"))).unwrap();
+    let written = dir.join("written");
+    std::fs::create_dir_all(&written).unwrap();
+    key.write(&written).unwrap();
+    case(
+        &format!("Key::write of {ksk} a second time into keys/written"),
+        key.write(&written).unwrap_err(),
+    );
+    case(
+        "Key::generate with Algorithm::RSASHA256",
+        Key::generate(
+            Name::from_str("example.com.").unwrap(),
+            Algorithm::RSASHA256,
+            257,
+        )
+        .unwrap_err(),
+    );
+    rows
+}
+
 fn table(sections: &[(&str, &str, Vec<Row>)]) -> String {
     let mut out = String::from(
-        "# Errors and warnings\n\nEvery error and warning the text parser, validation and the fleet can report, with an\ninput that produces it and the exact message. Generated by `tests/errors.rs`; do not edit\nby hand (`MULTIPRIMARY_BLESS=1 cargo test --test errors` regenerates it). Inputs show\nline breaks as ↵ and are shortened where long.\n",
+        "# Errors and warnings\n\nEvery error and warning the text parser, validation, the fleet and the keys can report, with an\ninput that produces it and the exact message. Generated by `tests/errors.rs`; do not edit\nby hand (`MULTIPRIMARY_BLESS=1 cargo test --all-features --test errors` regenerates it). Inputs show\nline breaks as ↵ and are shortened where long.\n",
     );
     for (title, intro, rows) in sections {
-        write!(
+        out.push_str(&table_section(&format!("\n## {title}\n"), intro, rows));
+    }
+    out
+}
+
+/// One section: `heading` (with its line breaks), `intro`, the rows.
+fn table_section(heading: &str, intro: &str, rows: &[Row]) -> String {
+    let mut out =
+        format!("{heading}\n{intro}\n\n| kind | input | message |\n| --- | --- | --- |\n");
+    for row in rows {
+        writeln!(
             out,
-            "\n## {title}\n\n{intro}\n\n| kind | input | message |\n| --- | --- | --- |\n"
+            "| `{}` | `{}` | {} |",
+            row.variant, row.input, row.message
         )
         .unwrap();
-        for row in rows {
-            writeln!(
-                out,
-                "| `{}` | `{}` | {} |",
-                row.variant, row.input, row.message
-            )
-            .unwrap();
-        }
     }
     out
 }
@@ -278,6 +412,13 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
     std::fs::remove_dir_all(&dir).unwrap();
     let problem_rows = problem_rows();
     let fleet_rows = fleet_rows();
+    #[cfg(feature = "dnssec")]
+    let key_rows = {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("errors-keys");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        key_rows(&dir)
+    };
     // Every variant appears, so a new one cannot be left out of the table.
     let covered = |rows: &[Row]| {
         rows.iter()
@@ -295,7 +436,14 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
     let mut fleet_variants = variants(SOURCE_FLEET, "FleetProblem");
     fleet_variants.extend(variants(SOURCE_FLEET, "FleetWarning"));
     assert_eq!(covered(&fleet_rows), fleet_variants);
-    let text = table(&[
+    #[cfg(feature = "dnssec")]
+    {
+        // `Crypto` is ring failing (no randomness): no input produces it.
+        let mut key_variants = variants(SOURCE_KEYS, "KeyError");
+        assert!(key_variants.remove("Crypto"));
+        assert_eq!(covered(&key_rows), key_variants);
+    }
+    let mut text = table(&[
         (
             "Parsing zone text (`text::parse`)",
             "A `ParseError`: `FILE:LINE:COLUMN: message`.",
@@ -312,12 +460,26 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
             fleet_rows,
         ),
     ]);
+    #[cfg(feature = "dnssec")]
+    text.push_str(&table_section(
+        KEYS_HEADING,
+        "A `KeyError`, from `Key::read`, `KeySet::read_dir`, `Key::write` and `Key::generate`: the file (and line) first where there is one. The inputs are the committed `tests/data/keys/` fixtures, changed as shown.",
+        &key_rows,
+    ));
+    // Without the feature the key errors cannot be made: their section is kept as it is.
+    #[cfg(not(feature = "dnssec"))]
+    {
+        let existing = std::fs::read_to_string(TABLE).unwrap_or_default();
+        if let Some(at) = existing.find(KEYS_HEADING) {
+            text.push_str(&existing[at..]);
+        }
+    }
     if std::env::var_os("MULTIPRIMARY_BLESS").is_some() {
         std::fs::write(TABLE, &text).unwrap();
     }
     let written = std::fs::read_to_string(TABLE).unwrap_or_default();
     assert!(
         written == text,
-        "docs/errors.md is out of date: run MULTIPRIMARY_BLESS=1 cargo test --test errors and review the diff"
+        "docs/errors.md is out of date: run MULTIPRIMARY_BLESS=1 cargo test --all-features --test errors and review the diff"
     );
 }

@@ -3,7 +3,7 @@
 
 use hickory_proto::rr::{Name, RecordType};
 
-use super::keys::KeySet;
+use super::keyset::KeySet;
 use super::sign::{
     DNSSEC_TYPES, Denial, Kind, SignError, SignOptions, Ttls, add_apex_records, add_signatures,
     hashed_owner, kind_of, nsec_bitmap, nsec3_bitmap, nsec3_hash, sign,

@@ -8,7 +8,9 @@ use hickory_proto::dnssec::Nsec3HashAlgorithm;
 use hickory_proto::rr::{Name, RecordType};
 use rayon::prelude::*;
 
-use super::keys::{Key, KeyError, KeySet};
+use super::error::KeyError;
+use super::keys::Key;
+use super::keyset::KeySet;
 use crate::schema::{self, encode_bitmap, lowercased, name_wire};
 use crate::text::codec::base32hex_encode;
 use crate::zone::{Rrset, Zone};

@@ -22,29 +22,43 @@ static BUILT: OnceLock<Mutex<BTreeMap<String, PathBuf>>> = OnceLock::new();
 ///
 /// Concurrent callers wait for one build rather than start their own.
 pub(crate) fn path(name: &str) -> PathBuf {
+    path_with_features(name, &[])
+}
+
+/// The path of the example program `name` built with `features` (as `--features` takes
+/// them) besides the default ones, built on the first call for that name and features:
+/// `path_with_features("keygen", &["dnssec"])` for an example with
+/// `required-features`.
+pub(crate) fn path_with_features(name: &str, features: &[&str]) -> PathBuf {
     let built = BUILT.get_or_init(Mutex::default);
     // A build that panicked left nothing in the map; the next caller tries again.
     let mut built = built.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(path) = built.get(name) {
+    let features = features.join(",");
+    let id = format!("{name} {features}");
+    if let Some(path) = built.get(&id) {
         return path.clone();
     }
-    let path = build(name);
-    built.insert(name.to_owned(), path.clone());
+    let path = build(name, &features);
+    built.insert(id, path.clone());
     path
 }
 
-/// Runs `cargo build --example NAME --message-format=json` in the package and returns the
-/// `executable` of the example's `compiler-artifact` message.
-fn build(name: &str) -> PathBuf {
-    let output = Command::new(env!("CARGO"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "build",
-            "--quiet",
-            "--example",
-            name,
-            "--message-format=json",
-        ])
+/// Runs `cargo build --example NAME --message-format=json` (with `--features FEATURES`
+/// unless empty) in the package and returns the `executable` of the example's
+/// `compiler-artifact` message.
+fn build(name: &str, features: &str) -> PathBuf {
+    let mut command = Command::new(env!("CARGO"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+        "build",
+        "--quiet",
+        "--example",
+        name,
+        "--message-format=json",
+    ]);
+    if !features.is_empty() {
+        command.args(["--features", features]);
+    }
+    let output = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run cargo to build the {name} example: {e}"));
     let stdout = String::from_utf8_lossy(&output.stdout);
