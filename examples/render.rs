@@ -4,7 +4,21 @@
 //! cargo run --example render                  # the seed's example.com: bob's and bill's zones
 //! cargo run --example render -- TEMPLATE HOST [--origin NAME] [--format text|wire] [--self NAME]...
 //! cargo run --example render -- TEMPLATE --out DIR [--origin NAME] [--format text|wire] [--self NAME]...
+//! cargo run --features dnssec --example render -- TEMPLATE (HOST | --out DIR) --keys DIR
+//!     [--nsec3] [--inception T] [--expiration T] [--cds] [--resign]
 //! ```
+//!
+//! With `--keys DIR` (feature `dnssec`) each host's zone is signed with the key pairs in
+//! DIR for the template's origin (BIND's `K<zone>.+<alg>.+<tag>.key` and `.private`
+//! files): the DNSKEY RRset, an NSEC chain (NSEC3 with `--nsec3`: SHA-1, no extra
+//! iterations, no salt, no opt-out), an RRSIG over every authoritative RRset, and with
+//! `--cds` CDS and CDNSKEY records. The signatures are valid from `--inception` to
+//! `--expiration`, each `YYYYMMDDHHMMSS` (UTC, as RRSIG presents it) or `+DAYS`: by
+//! default from an hour before the start of the current UTC day for 14 days, so that
+//! every host that signs on the same day makes the same signatures; `--inception +D` is
+//! D days after that default, `--expiration +D` D days after the inception. A template
+//! that holds DNSSEC records is refused, or with `--resign` has them dropped (a warning
+//! says how many) and is signed anew.
 //!
 //! `HOST` is a name in the template's apex NS set (relative or absolute) or one of its
 //! addresses. The zone goes to stdout; with `--out DIR`, every host's zone is written to
@@ -32,6 +46,18 @@ struct Args {
     self_names: Vec<String>,
     out: Option<PathBuf>,
     wire: bool,
+    signing: Signing,
+}
+
+/// The signing options.
+#[derive(Default)]
+struct Signing {
+    keys: Option<PathBuf>,
+    nsec3: bool,
+    inception: Option<String>,
+    expiration: Option<String>,
+    cds: bool,
+    resign: bool,
 }
 
 fn main() -> ExitCode {
@@ -55,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
         self_names: Vec::new(),
         out: None,
         wire: false,
+        signing: Signing::default(),
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -63,13 +90,19 @@ fn parse_args() -> Result<Args, String> {
             "--origin" => args.origin = Some(value("--origin")?),
             "--self" => args.self_names.push(value("--self")?),
             "--out" => args.out = Some(PathBuf::from(value("--out")?)),
+            "--keys" => args.signing.keys = Some(PathBuf::from(value("--keys")?)),
+            "--inception" => args.signing.inception = Some(value("--inception")?),
+            "--expiration" => args.signing.expiration = Some(value("--expiration")?),
+            "--nsec3" => args.signing.nsec3 = true,
+            "--cds" => args.signing.cds = true,
+            "--resign" => args.signing.resign = true,
             "--format" => match value("--format")?.as_str() {
                 "text" => args.wire = false,
                 "wire" => args.wire = true,
                 other => return Err(format!("--format {other}: expected text or wire")),
             },
             "-h" | "--help" => {
-                return Err("usage: render [TEMPLATE HOST | TEMPLATE --out DIR] [--origin NAME] [--self NAME]... [--format text|wire]".into());
+                return Err("usage: render [TEMPLATE HOST | TEMPLATE --out DIR] [--origin NAME] [--self NAME]... [--format text|wire] [--keys DIR [--nsec3] [--inception T] [--expiration T] [--cds] [--resign]]".into());
             }
             _ if word.starts_with("--") => return Err(format!("unknown option {word}")),
             _ if args.template.is_none() => args.template = Some(PathBuf::from(word)),
@@ -79,6 +112,18 @@ fn parse_args() -> Result<Args, String> {
     }
     if args.template.is_some() && args.host.is_none() && args.out.is_none() {
         return Err("give a HOST, or --out DIR for every host".into());
+    }
+    let signing = &args.signing;
+    if signing.keys.is_none()
+        && (signing.nsec3
+            || signing.cds
+            || signing.resign
+            || signing.inception.is_some()
+            || signing.expiration.is_some())
+    {
+        return Err(
+            "--nsec3, --cds, --resign, --inception and --expiration need --keys DIR".into(),
+        );
     }
     Ok(args)
 }
@@ -120,7 +165,11 @@ fn run() -> Result<(), String> {
         let validation = scope.spawn(|| template.zone().validate());
         let fleet = template.fleet(&[]);
         let staged = match &fleet {
-            Ok((fleet, _)) if !args.wire && (args.template.is_some() || args.out.is_some()) => {
+            Ok((fleet, _))
+                if !args.wire
+                    && args.signing.keys.is_none()
+                    && (args.template.is_some() || args.out.is_some()) =>
+            {
                 Some(hosts_of(fleet, &args).and_then(|hosts| stage_text(&template, &hosts, &args)))
             }
             _ => None,
@@ -167,6 +216,9 @@ fn run() -> Result<(), String> {
     }
     if let Some(staged) = staged {
         staged?.commit()?;
+    } else if let Some(keys) = &args.signing.keys {
+        let hosts = hosts_of(&fleet, &args)?;
+        signed::render(&template, &hosts, keys, &args, &file)?;
     } else {
         let hosts = hosts_of(&fleet, &args)?;
         if args.wire {
@@ -353,5 +405,170 @@ impl<W: Write> std::fmt::Write for TextOut<W> {
             self.error = Some(error);
             std::fmt::Error
         })
+    }
+}
+
+/// Signing with `--keys` (feature `dnssec`).
+#[cfg(feature = "dnssec")]
+mod signed {
+    use std::fs::File;
+    use std::io::{BufWriter, Write};
+    use std::path::Path;
+    use std::time::SystemTime;
+
+    use multiprimary::dnssec::{Denial, KeySet, SignOptions, parse_time};
+    use multiprimary::{Host, Template};
+
+    use super::{Args, BUFFER, TextOut, host_path, write_axfr};
+
+    /// Signs each host's projection with the keys in `dir` and writes it.
+    pub(super) fn render(
+        template: &Template,
+        hosts: &[&Host],
+        dir: &Path,
+        args: &Args,
+        file: &str,
+    ) -> Result<(), String> {
+        let keys = KeySet::read_dir(dir, template.zone().origin()).map_err(|e| e.to_string())?;
+        let options = options(args)?;
+        if args.signing.resign {
+            let old = template
+                .zone()
+                .rrsets()
+                .filter(|(_, r)| is_dnssec(r.record_type()))
+                .map(|(_, r)| r.len())
+                .sum::<usize>();
+            if old > 0 {
+                eprintln!(
+                    "warning: {file}: the template's {old} DNSSEC records are dropped; each zone is signed anew"
+                );
+            }
+        }
+        let signed = template
+            .sign_projections(hosts, &keys, &options)
+            .map_err(|e| format!("{file}: {e}"))?;
+        if args.wire {
+            for (host, zone) in hosts.iter().zip(signed.zones()) {
+                super::output(host, args, |out| write_axfr(zone, host, out))?;
+            }
+            return Ok(());
+        }
+        match &args.out {
+            None => {
+                let mut out = [TextOut::new(BufWriter::with_capacity(
+                    BUFFER,
+                    std::io::stdout().lock(),
+                ))];
+                let written = signed.write(&mut out);
+                let [
+                    TextOut {
+                        out: mut stdout,
+                        error,
+                    },
+                ] = out;
+                finish(written, error, stdout.flush()).map_err(|e| format!("stdout: {e}"))
+            }
+            Some(out_dir) => {
+                let mut outputs = Vec::with_capacity(hosts.len());
+                for host in hosts {
+                    let path = host_path(out_dir, host, "zone");
+                    let file =
+                        File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    outputs.push(TextOut::new(BufWriter::with_capacity(BUFFER, file)));
+                }
+                let written = signed.write(&mut outputs);
+                let error = outputs.iter_mut().find_map(|o| o.error.take());
+                let flushed = outputs.iter_mut().try_for_each(|o| o.out.flush());
+                finish(written, error, flushed)
+                    .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+                for host in hosts {
+                    eprintln!("wrote {}", host_path(out_dir, host, "zone").display());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The first of a formatting failure (with the I/O error behind it) and a flush error.
+    fn finish(
+        written: std::fmt::Result,
+        error: Option<std::io::Error>,
+        flushed: std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match (written, error) {
+            (Err(_), Some(error)) => Err(error),
+            (Err(_), None) => Err(std::io::Error::other("formatting failed")),
+            (Ok(()), _) => flushed,
+        }
+    }
+
+    fn is_dnssec(t: multiprimary::hickory_proto::rr::RecordType) -> bool {
+        use multiprimary::hickory_proto::rr::RecordType as T;
+        matches!(
+            t,
+            T::DNSKEY | T::RRSIG | T::NSEC | T::NSEC3 | T::NSEC3PARAM | T::CDS | T::CDNSKEY
+        )
+    }
+
+    /// The signing options of the command line.
+    fn options(args: &Args) -> Result<SignOptions, String> {
+        let signing = &args.signing;
+        let default = SignOptions::at(SystemTime::now());
+        let inception = match &signing.inception {
+            None => default.inception(),
+            Some(text) => time(text, default.inception(), "--inception")?,
+        };
+        let expiration = match &signing.expiration {
+            None => inception.wrapping_add(14 * 86_400),
+            Some(text) => time(text, inception, "--expiration")?,
+        };
+        let denial = if signing.nsec3 {
+            Denial::Nsec3
+        } else {
+            Denial::Nsec
+        };
+        Ok(default
+            .window(inception, expiration)
+            .denial(denial)
+            .cds(signing.cds)
+            .replace(signing.resign))
+    }
+
+    /// `YYYYMMDDHHMMSS` (UTC) or `+DAYS` after `from`, as RRSIG time (seconds modulo 2^32).
+    fn time(text: &str, from: u32, option: &str) -> Result<u32, String> {
+        let bad = || format!("{option} {text}: expected YYYYMMDDHHMMSS (UTC) or +DAYS");
+        match text.strip_prefix('+') {
+            Some(days) => days
+                .parse::<u32>()
+                .ok()
+                .and_then(|days| days.checked_mul(86_400))
+                .map(|seconds| from.wrapping_add(seconds))
+                .ok_or_else(bad),
+            None if text.len() == 14 => parse_time(text).ok_or_else(bad),
+            None => Err(bad()),
+        }
+    }
+}
+
+/// Without the `dnssec` feature, `--keys` is refused.
+#[cfg(not(feature = "dnssec"))]
+mod signed {
+    use std::path::Path;
+
+    use multiprimary::{Host, Template};
+
+    use super::Args;
+
+    pub(super) fn render(
+        _: &Template,
+        _: &[&Host],
+        _: &Path,
+        _: &Args,
+        _: &str,
+    ) -> Result<(), String> {
+        Err(
+            "--keys needs the dnssec feature: cargo run --features dnssec --example render -- ..."
+                .into(),
+        )
     }
 }

@@ -399,3 +399,113 @@ mod generated {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// `render --keys`
+// ---------------------------------------------------------------------------------------
+
+#[path = "support/example.rs"]
+mod example;
+
+/// Runs `render` (built with the `dnssec` feature) in the package directory.
+fn render(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(example::path_with_features("render", &["dnssec"]))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+const SEED_TEMPLATE: &str = "examples/data/example.com.template";
+/// A KSK and a ZSK for example.com. made by `dnssec-keygen` (and a key of example.net.,
+/// which `--keys` leaves alone); see `tests/data/README.md`.
+const KEYS: &str = "tests/data/keys/ed25519";
+
+#[test]
+fn render_signs_each_hosts_zone_with_the_keys_in_a_directory() {
+    let origin = name("example.com.");
+    let keys = KeySet::read_dir(std::path::Path::new(KEYS), &origin).unwrap();
+    assert_eq!(keys.keys().len(), 2);
+    let inception = "20261201000000";
+    for (extra, denial) in [(None, Denial::Nsec), (Some("--nsec3"), Denial::Nsec3)] {
+        let mut args = vec![
+            SEED_TEMPLATE,
+            "bill",
+            "--keys",
+            KEYS,
+            "--inception",
+            inception,
+            "--expiration",
+            "+14",
+        ];
+        args.extend(extra);
+        let output = render(&args);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        let signed = parse(&text, &ParseOptions::new().origin(origin.clone())).unwrap();
+        let options = SignOptions::new()
+            .window(1_796_083_200, 1_796_083_200 + 14 * 86_400)
+            .denial(denial);
+        // The zone bill serves, signed: what the library makes of its projection.
+        let template = Template::new(
+            parse(
+                &std::fs::read_to_string(SEED_TEMPLATE).unwrap(),
+                &ParseOptions::new().template(true),
+            )
+            .unwrap(),
+        );
+        let (fleet, _) = template.fleet(&[]).unwrap();
+        let projection = template.project(fleet.host("bill").unwrap()).unwrap();
+        dnssec::check(&projection, &signed, &keys, &options).unwrap();
+        assert_eq!(
+            text,
+            sign(&projection, &keys, &options).unwrap().to_string()
+        );
+    }
+}
+
+#[test]
+fn render_refuses_bad_signing_options_with_one_line() {
+    for (args, start) in [
+        (
+            vec![SEED_TEMPLATE, "bob", "--keys", KEYS, "--inception", "2026"],
+            "error: --inception 2026: expected YYYYMMDDHHMMSS",
+        ),
+        (
+            vec![SEED_TEMPLATE, "bob", "--keys", KEYS, "--expiration", "+x"],
+            "error: --expiration +x: expected",
+        ),
+        (
+            vec![SEED_TEMPLATE, "bob", "--nsec3"],
+            "error: --nsec3, --cds, --resign, --inception and --expiration need --keys DIR",
+        ),
+        (
+            vec![SEED_TEMPLATE, "bob", "--keys", "tests/data/keys/none"],
+            "error: tests/data/keys/none",
+        ),
+        (
+            vec![
+                SEED_TEMPLATE,
+                "bob",
+                "--keys",
+                KEYS,
+                "--inception",
+                "20261201000000",
+                "--expiration",
+                "20261101000000",
+            ],
+            "error: examples/data/example.com.template: the signature window ends",
+        ),
+    ] {
+        let output = render(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with(start), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
