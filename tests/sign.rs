@@ -331,7 +331,15 @@ mod generated {
             let denial = if nsec3 { Denial::Nsec3 } else { Denial::Nsec };
             let options = window().denial(denial).replace(true);
             let hosts: Vec<_> = fleet.hosts().iter().collect();
-            let projections = template.sign_projections(&hosts, &keys, &options).unwrap();
+            let projections = match template.sign_projections(&hosts, &keys, &options) {
+                Ok(projections) => projections,
+                // A generated ZONEMD of a scheme no one can compute: refused, rightly.
+                Err(SignError::Zonemd { scheme, hash }) => {
+                    prop_assert!(scheme != 1 || !matches!(hash, 1 | 2));
+                    return Ok(());
+                }
+                Err(error) => return Err(TestCaseError::fail(error.to_string())),
+            };
             let signed = projections.zones();
             prop_assert_eq!(signed.len(), hosts.len());
             // Written in one pass, each as its own text.
@@ -356,13 +364,13 @@ mod generated {
             }
             allowed.insert((origin.to_lowercase().to_string(), RecordType::SOA));
             allowed.insert((origin.to_lowercase().to_string(), RecordType::RRSIG));
+            // A ZONEMD digests the whole copy (RFC 8976).
+            allowed.insert((origin.to_lowercase().to_string(), RecordType::Unknown(63)));
             for (host, copy) in hosts.iter().zip(signed) {
                 let alone = template.project(host).unwrap();
                 let by_itself = sign(&alone, &keys, &options).unwrap();
                 prop_assert_eq!(copy.to_string(), by_itself.to_string(), "{}", host);
-                let mut unsigned = alone.clone();
-                let old: Vec<_> = alone.rrsets().filter(|(_, r)| dnssec::DNSSEC_TYPES.contains(&r.record_type())).map(|(n, r)| (n.clone(), r.record_type())).collect();
-                for (n, t) in old { unsigned.remove(&n, t); }
+                let unsigned = dnssec::unsigned_of(&alone, copy);
                 if let Err(problem) = dnssec::check(&unsigned, copy, &keys, &options) {
                     prop_assert!(false, "{}: {}", host, problem);
                 }
@@ -382,17 +390,16 @@ mod generated {
             let keys = KeySet::new(origin, keys).unwrap();
             let denial = if nsec3 { Denial::Nsec3 } else { Denial::Nsec };
             let options = window().denial(denial).replace(true);
+            let signed = match sign(&zone, &keys, &options) {
+                Ok(signed) => signed,
+                Err(SignError::Zonemd { scheme, hash }) => {
+                    prop_assert!(scheme != 1 || !matches!(hash, 1 | 2));
+                    return Ok(());
+                }
+                Err(error) => return Err(TestCaseError::fail(error.to_string())),
+            };
             // The generator may put DNSSEC types in: signing drops them first.
-            let mut unsigned = zone.clone();
-            let old: Vec<_> = zone
-                .rrsets()
-                .filter(|(_, r)| dnssec::DNSSEC_TYPES.contains(&r.record_type()))
-                .map(|(n, r)| (n.clone(), r.record_type()))
-                .collect();
-            for (n, t) in old {
-                unsigned.remove(&n, t);
-            }
-            let signed = sign(&zone, &keys, &options).unwrap();
+            let unsigned = dnssec::unsigned_of(&zone, &signed);
             if let Err(problem) = dnssec::check(&unsigned, &signed, &keys, &options) {
                 prop_assert!(false, "{problem}\n{signed}");
             }
@@ -508,4 +515,64 @@ fn render_refuses_bad_signing_options_with_one_line() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(output.stdout.is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn a_zonemd_is_computed_again_after_signing_and_signed() {
+    // A ZONEMD with a stale digest (zeros), as a template would carry one.
+    let zeros = "00".repeat(48);
+    let text = format!("{ZONE}@ IN ZONEMD 1 1 1 {zeros}\n");
+    let zone = parse(&text, &ParseOptions::new().origin(name("example.com."))).unwrap();
+    let (keys, options) = (csk(), window());
+    let signed = sign(&zone, &keys, &options).unwrap();
+    let zonemd = |zone: &Zone| -> Vec<u8> {
+        let rrset = zone
+            .rrset(&name("example.com."), RecordType::Unknown(63))
+            .unwrap();
+        let (_, data) = rrset.iter().next().unwrap();
+        data.to_vec()
+    };
+    // Every RRSIG verifies, the new ZONEMD's among them; nothing else changed.
+    let mut expected = zone.clone();
+    expected.remove(&name("example.com."), RecordType::Unknown(63));
+    for record in signed
+        .records()
+        .filter(|r| r.record_type() == RecordType::Unknown(63))
+    {
+        expected.insert(&record).unwrap();
+    }
+    dnssec::check(&expected, &signed, &keys, &options).unwrap();
+    let digest = zonemd(&signed);
+    assert_eq!(
+        &digest[..4],
+        &2_026_120_401u32.to_be_bytes(),
+        "the SOA serial"
+    );
+    assert_eq!(&digest[4..6], &[1, 1], "SIMPLE, SHA-384");
+    assert_eq!(digest.len(), 6 + 48);
+    assert_ne!(&digest[6..], &[0u8; 48][..], "the digest was computed");
+    // The digest is over the whole zone: another record, another digest.
+    let more = parse(
+        &format!("{text}extra IN TXT \"x\"\n"),
+        &ParseOptions::new().origin(name("example.com.")),
+    )
+    .unwrap();
+    assert_ne!(zonemd(&sign(&more, &keys, &options).unwrap()), digest);
+    // A scheme this crate cannot compute is refused rather than left stale.
+    let unknown = parse(
+        &format!("{ZONE}@ IN ZONEMD 2026120401 240 1 {zeros}\n"),
+        &ParseOptions::new().origin(name("example.com.")),
+    )
+    .unwrap();
+    let error = sign(&unknown, &keys, &options).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SignError::Zonemd {
+                scheme: 240,
+                hash: 1
+            }
+        ),
+        "{error}"
+    );
 }

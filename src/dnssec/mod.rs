@@ -24,6 +24,7 @@ mod keys;
 mod keyset;
 mod projections;
 mod sign;
+mod zonemd;
 
 pub use error::KeyError;
 pub use keys::Key;

@@ -128,7 +128,8 @@ impl Template {
             }
             to_sign.push((name.clone(), kind));
         }
-        add_signatures(&mut out, &to_sign, keys, options)?;
+        add_signatures(&mut out, &to_sign, keys, options, None)?;
+        super::zonemd::update(&mut out, keys, options)?;
         Ok((out, true))
     }
 }

@@ -215,10 +215,25 @@ pub enum SignError {
         /// The other.
         second: Box<Name>,
     },
+    /// A ZONEMD record of a scheme or hash algorithm this crate cannot compute, which
+    /// signing would leave stale (RFC 8976 §2.2.2, §2.2.3: scheme 1, SIMPLE, with hash 1,
+    /// SHA-384, or 2, SHA-512, are known).
+    #[error(
+        "the apex ZONEMD has scheme {scheme} and hash algorithm {hash}; only scheme 1 (SIMPLE) with hash 1 (SHA-384) or 2 (SHA-512) can be recomputed after signing"
+    )]
+    Zonemd {
+        /// The scheme.
+        scheme: u8,
+        /// The hash algorithm.
+        hash: u8,
+    },
     /// A key failed to sign.
     #[error(transparent)]
     Key(#[from] KeyError),
 }
+
+/// ZONEMD (RFC 8976), which hickory-proto has no name for.
+pub(super) const ZONEMD: RecordType = RecordType::Unknown(63);
 
 /// The types that signing adds, which a zone to sign must not hold already.
 pub(super) const DNSSEC_TYPES: [RecordType; 7] = [
@@ -266,6 +281,9 @@ pub(super) const DNSSEC_TYPES: [RecordType; 7] = [
 pub fn sign(zone: &Zone, keys: &KeySet, options: &SignOptions) -> Result<Zone, SignError> {
     check(zone, keys, options)?;
     let mut out = zone.clone();
+    // Nearly every node gains records: copied once here rather than one by one into the
+    // copy's overlay, which every copy of the signed zone would then copy again.
+    out.unshare();
     if options.replace {
         let old: Vec<(Name, RecordType)> = zone
             .rrsets()
@@ -288,7 +306,8 @@ pub fn sign(zone: &Zone, keys: &KeySet, options: &SignOptions) -> Result<Zone, S
             }
         }
     }
-    add_signatures(&mut out, &signed, keys, options)?;
+    add_signatures(&mut out, &signed, keys, options, None)?;
+    super::zonemd::update(&mut out, keys, options)?;
     Ok(out)
 }
 
@@ -298,8 +317,9 @@ pub(super) fn add_signatures(
     owners: &[(Name, Kind)],
     keys: &KeySet,
     options: &SignOptions,
+    only: Option<RecordType>,
 ) -> Result<(), SignError> {
-    let signatures = signatures(out, owners, keys, options)?;
+    let signatures = signatures(out, owners, keys, options, only)?;
     let mut unsettled = Vec::new();
     for (owner, ttl, data) in &signatures {
         out.push_data(owner, RecordType::RRSIG, *ttl, data, &mut unsettled);
@@ -594,12 +614,18 @@ pub(super) fn signatures(
     owners: &[(Name, Kind)],
     keys: &KeySet,
     options: &SignOptions,
+    only: Option<RecordType>,
 ) -> Result<Vec<(Name, u32, Vec<u8>)>, SignError> {
     let mut jobs = Vec::new();
+    let origin = zone.origin();
     for (owner, kind) in owners {
         for rrset in zone.rrsets_at(owner) {
             let t = rrset.record_type();
             let signed = match kind {
+                _ if only.is_some_and(|only| only != t) => false,
+                // The apex ZONEMD is signed after its digest, which covers every other
+                // signature (RFC 8976 §3.2).
+                _ if only.is_none() && t == ZONEMD && owner == origin => false,
                 Kind::Data => true,
                 Kind::Delegation => matches!(t, RecordType::DS | RecordType::NSEC),
             };

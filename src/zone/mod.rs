@@ -386,6 +386,12 @@ impl Zone {
         Ok(data)
     }
 
+    /// Makes this zone own its nodes (copying them once if it shares them with a copy),
+    /// before changes to most of them.
+    pub(crate) fn unshare(&mut self) {
+        self.nodes.unshare();
+    }
+
     /// Inserts a record from wire data the caller has checked with [`data_fits`].
     pub(crate) fn insert_data(
         &mut self,

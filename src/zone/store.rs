@@ -228,8 +228,8 @@ impl Store {
         }
     }
 
-    /// `base`, with the overlay folded in. Called only when this copy owns `base` alone
-    /// (`is_owned`), so `make_mut` never copies.
+    /// `base`, with the overlay folded in. Called when this copy owns `base` alone
+    /// (`is_owned`), so that `make_mut` does not copy, or by `unshare`, to copy.
     fn owned(&mut self) -> &mut Tree {
         let tree = Arc::make_mut(&mut self.base);
         for (key, node) in std::mem::take(&mut self.overlay) {
@@ -239,6 +239,13 @@ impl Store {
             };
         }
         tree
+    }
+
+    /// Makes this copy own its nodes, copied once if they are shared, so that changes to
+    /// most of them go in place rather than each into the overlay (and every later copy
+    /// of this one shares them again).
+    pub(crate) fn unshare(&mut self) {
+        self.owned();
     }
 
     fn is_owned(&mut self) -> bool {

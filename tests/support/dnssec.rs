@@ -23,6 +23,34 @@ pub(crate) const DNSSEC_TYPES: [RecordType; 7] = [
     RecordType::CDNSKEY,
 ];
 
+/// What `zone` should hold once signed, but for what signing adds: its DNSSEC records
+/// dropped (signing with `replace` drops them), and its apex ZONEMD the one signing
+/// computed (RFC 8976 §3: the digest is made again over the signed zone).
+pub(crate) fn unsigned_of(zone: &Zone, signed: &Zone) -> Zone {
+    let zonemd = RecordType::Unknown(63);
+    let mut unsigned = zone.clone();
+    let old: Vec<(Name, RecordType)> = zone
+        .rrsets()
+        .filter(|(n, r)| {
+            DNSSEC_TYPES.contains(&r.record_type())
+                || (r.record_type() == zonemd && *n == zone.origin())
+        })
+        .map(|(n, r)| (n.clone(), r.record_type()))
+        .collect();
+    for (n, t) in old {
+        unsigned.remove(&n, t);
+    }
+    for record in signed
+        .records()
+        .filter(|r| r.record_type() == zonemd && r.name == *signed.origin())
+    {
+        unsigned
+            .insert(&record)
+            .expect("a ZONEMD record of the zone");
+    }
+    unsigned
+}
+
 /// What a name of the unsigned zone is, told from its ancestors alone: below a zone cut
 /// or a DNAME (not signed, not in the chain), a delegation point, or authoritative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
