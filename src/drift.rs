@@ -32,6 +32,12 @@ pub enum DriftKind {
     Unexpected,
     /// In both, with different records or TTLs.
     Different,
+    /// Signed in the expected copy, without a signature by one of its keys in the
+    /// observed one (`Template::drift_signed`, feature `dnssec`).
+    Unsigned,
+    /// With a signature by one of the expected copy's keys that does not verify
+    /// (`Template::drift_signed`, feature `dnssec`).
+    BadSignature,
 }
 
 impl std::fmt::Display for Drift {
@@ -40,6 +46,8 @@ impl std::fmt::Display for Drift {
             DriftKind::Missing => "missing",
             DriftKind::Unexpected => "unexpected",
             DriftKind::Different => "different",
+            DriftKind::Unsigned => "unsigned",
+            DriftKind::BadSignature => "bad signature",
         };
         write!(f, "{} {}: {what}", self.owner, self.record_type)
     }
@@ -135,7 +143,7 @@ impl std::fmt::Display for Evidence {
 
 /// The RRsets of `expected` and `observed` that differ, in canonical order, leaving out
 /// those `excused` and, when `any_mname`, a difference in the SOA MNAME alone.
-fn drift_between(
+pub(crate) fn drift_between(
     expected: &Zone,
     observed: &Zone,
     excused: impl Fn(&Name, RecordType) -> bool,

@@ -317,7 +317,7 @@ mod generated {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
+        #![proptest_config(ProptestConfig::with_cases(24))]
 
         /// Item 3 of the issue: each host's signed copy is what signing its projection alone
         /// gives, every signature in it verifies, and two hosts' copies differ only in the
@@ -374,6 +374,8 @@ mod generated {
                 if let Err(problem) = dnssec::check(&unsigned, copy, &keys, &options) {
                     prop_assert!(false, "{}: {}", host, problem);
                 }
+                // Different valid signatures are no drift.
+                prop_assert_eq!(template.drift_signed(&signed[0], copy), vec![], "{}", host);
                 let differ = differences(&signed[0], copy);
                 let outside: Vec<_> = differ.difference(&allowed).collect();
                 prop_assert!(outside.is_empty(), "{}: {:?}", host, outside);
@@ -575,4 +577,107 @@ fn a_zonemd_is_computed_again_after_signing_and_signed() {
         ),
         "{error}"
     );
+}
+
+#[test]
+fn drift_between_signed_copies_is_a_missing_or_bad_signature_not_a_different_one() {
+    use multiprimary::DriftKind;
+    use multiprimary::hickory_proto::rr::Record;
+    let template = Template::new(
+        parse(
+            &std::fs::read_to_string(SEED_TEMPLATE).unwrap(),
+            &ParseOptions::new().template(true),
+        )
+        .unwrap(),
+    );
+    let (fleet, _) = template.fleet(&[]).unwrap();
+    let origin = name("example.com.");
+    for algorithm in [Algorithm::ED25519, Algorithm::ECDSAP256SHA256] {
+        let keys = KeySet::new(
+            origin.clone(),
+            vec![Key::generate(origin.clone(), algorithm, 257).unwrap()],
+        )
+        .unwrap();
+        let hosts: Vec<_> = fleet.hosts().iter().collect();
+        let signed = template.sign_projections(&hosts, &keys, &window()).unwrap();
+        let [bob, bill] = signed.zones() else {
+            panic!()
+        };
+        assert_eq!(template.drift_signed(bob, bill), []);
+        // Unsigned templates drift only where drift says (the RRSIGs differ by host).
+        assert!(!template.drift(bob, bill).is_empty());
+
+        let rrsig_over = |zone: &Zone, owner: &str, covered: &str| -> Record {
+            dnssec::records(zone, &name(owner), RecordType::RRSIG)
+                .into_iter()
+                .find(|r| r.data.to_string().starts_with(&format!("{covered} ")))
+                .unwrap()
+        };
+        // A signature byte changed: a bad signature.
+        let mut bad = bill.clone();
+        let good = rrsig_over(bill, "bob.example.com.", "A");
+        let RData::DNSSEC(DNSSECRData::RRSIG(rrsig)) = &good.data else {
+            panic!()
+        };
+        let mut signature = rrsig.sig().to_vec();
+        signature[0] ^= 1;
+        let forged = multiprimary::hickory_proto::dnssec::rdata::RRSIG::from_sig(
+            rrsig.input().clone(),
+            signature,
+        );
+        assert!(bad.remove_record(&good));
+        bad.insert(&Record::from_rdata(
+            good.name.clone(),
+            good.ttl,
+            RData::DNSSEC(DNSSECRData::RRSIG(forged)),
+        ))
+        .unwrap();
+        let drift = template.drift_signed(bob, &bad);
+        assert_eq!(drift.len(), 1, "{drift:?}");
+        assert_eq!(
+            (
+                drift[0].owner.to_string(),
+                drift[0].record_type,
+                drift[0].kind
+            ),
+            (
+                "bob.example.com.".into(),
+                RecordType::A,
+                DriftKind::BadSignature
+            )
+        );
+        assert_eq!(drift[0].to_string(), "bob.example.com. A: bad signature");
+
+        // Glue changed after signing: different, and its signature no longer holds.
+        let mut changed = bill.clone();
+        let glue = Record::from_rdata(
+            name("bill.example.com."),
+            60,
+            RData::A("5.6.7.8".parse().unwrap()),
+        );
+        assert!(changed.remove_record(&glue));
+        changed
+            .insert(&Record::from_rdata(
+                name("bill.example.com."),
+                60,
+                RData::A("5.6.7.9".parse().unwrap()),
+            ))
+            .unwrap();
+        let kinds: Vec<_> = template
+            .drift_signed(bob, &changed)
+            .into_iter()
+            .map(|d| d.kind)
+            .collect();
+        assert_eq!(kinds, [DriftKind::Different, DriftKind::BadSignature]);
+
+        // A signature gone: unsigned.
+        let mut gone = bill.clone();
+        assert!(gone.remove_record(&rrsig_over(bill, "example.com.", "NS")));
+        let drift = template.drift_signed(bob, &gone);
+        assert_eq!(drift.len(), 1, "{drift:?}");
+        assert_eq!(
+            (drift[0].record_type, drift[0].kind),
+            (RecordType::NS, DriftKind::Unsigned)
+        );
+    }
 }

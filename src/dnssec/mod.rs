@@ -18,6 +18,7 @@
 //! [`Template::sign_projections`]: crate::Template::sign_projections
 
 mod der;
+mod drift;
 mod error;
 mod keyfile;
 mod keys;

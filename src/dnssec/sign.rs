@@ -686,21 +686,36 @@ fn rrsig(
     rdata.extend_from_slice(&key.tag().to_be_bytes());
     rdata.extend_from_slice(signer);
 
-    scratch.clear();
-    scratch.extend_from_slice(&rdata);
-    let mut canonical = Vec::new();
-    for (_, data) in job.rrset.iter() {
-        canonical.clear();
-        schema::canonical(record_type, data, &mut canonical);
-        scratch.extend_from_slice(&owner);
-        scratch.extend_from_slice(&u16::from(record_type).to_be_bytes());
-        scratch.extend_from_slice(&class.to_be_bytes());
-        scratch.extend_from_slice(&ttl.to_be_bytes());
-        let length = u16::try_from(canonical.len()).unwrap_or(u16::MAX);
-        scratch.extend_from_slice(&length.to_be_bytes());
-        scratch.extend_from_slice(&canonical);
-    }
+    signed_data(&rdata, &owner, job.rrset, class, ttl, scratch);
     let signature = key.sign(scratch)?;
     rdata.extend_from_slice(&signature);
     Ok(rdata)
+}
+
+/// The data an RRSIG signs (RFC 4034 §3.1.8.1), in `out`: `prefix` (the RRSIG's data
+/// without its signature), then each record of `rrset` in canonical form and order, under
+/// `owner` (lowercased, in wire form) with the original TTL `ttl`.
+pub(super) fn signed_data(
+    prefix: &[u8],
+    owner: &[u8],
+    rrset: &Rrset,
+    class: u16,
+    ttl: u32,
+    out: &mut Vec<u8>,
+) {
+    let record_type = rrset.record_type();
+    out.clear();
+    out.extend_from_slice(prefix);
+    let mut canonical = Vec::new();
+    for (_, data) in rrset.iter() {
+        canonical.clear();
+        schema::canonical(record_type, data, &mut canonical);
+        out.extend_from_slice(owner);
+        out.extend_from_slice(&u16::from(record_type).to_be_bytes());
+        out.extend_from_slice(&class.to_be_bytes());
+        out.extend_from_slice(&ttl.to_be_bytes());
+        let length = u16::try_from(canonical.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&length.to_be_bytes());
+        out.extend_from_slice(&canonical);
+    }
 }
