@@ -22,6 +22,8 @@ const SOURCE_ERRORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/error.rs")
 const SOURCE_FLEET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/fleet.rs");
 #[cfg(feature = "dnssec")]
 const SOURCE_KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/dnssec/error.rs");
+#[cfg(feature = "dnssec")]
+const SOURCE_SIGN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/dnssec/sign.rs");
 /// The heading of the key errors' section, the last; without the feature `dnssec` it is
 /// kept from the file as it is.
 const KEYS_HEADING: &str = "\n## Keys (`dnssec::Key`, `dnssec::KeySet`)\n";
@@ -253,6 +255,86 @@ fn fleet_rows() -> Vec<Row> {
     rows
 }
 
+/// The signing errors, from small zones and a key made here.
+#[cfg(feature = "dnssec")]
+fn sign_rows() -> Vec<Row> {
+    use multiprimary::dnssec::{Key, KeySet, SignOptions, sign};
+    use multiprimary::hickory_proto::dnssec::Algorithm;
+    let origin: multiprimary::hickory_proto::rr::Name = "example.com.".parse().unwrap();
+    let keys = KeySet::new(
+        origin.clone(),
+        vec![Key::generate(origin.clone(), Algorithm::ED25519, 257).unwrap()],
+    )
+    .unwrap();
+    let zone_of = |text: &str, template: bool| {
+        parse(
+            text,
+            &ParseOptions::new()
+                .origin(origin.clone())
+                .template(template),
+        )
+        .unwrap()
+    };
+    let base = "@ 60 IN SOA ns hostmaster 1 60 60 60 60\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\n";
+    let options = SignOptions::new().window(1_796_338_800, 1_796_338_800 + 14 * 86_400);
+    let mut rows = Vec::new();
+    let mut case = |input: String, error: multiprimary::dnssec::SignError| {
+        row(&mut rows, variant(&error), &input, error.to_string());
+    };
+    let net: multiprimary::hickory_proto::rr::Name = "example.net.".parse().unwrap();
+    let other = KeySet::new(
+        net.clone(),
+        vec![Key::generate(net, Algorithm::ED25519, 257).unwrap()],
+    )
+    .unwrap();
+    case(
+        format!("sign of {base} with keys of example.net."),
+        sign(&zone_of(base, false), &other, &options).unwrap_err(),
+    );
+    let signed_text = format!("{base}@ 60 IN NSEC ns A NS SOA RRSIG NSEC\n");
+    case(
+        format!("sign of {signed_text}"),
+        sign(&zone_of(&signed_text, false), &keys, &options).unwrap_err(),
+    );
+    let no_soa = "www 60 IN A 192.0.2.1\n";
+    case(
+        format!("sign of {no_soa}"),
+        sign(&zone_of(no_soa, false), &keys, &options).unwrap_err(),
+    );
+    let template = format!("{base}www 60 IN A LOCAL-IP\n");
+    case(
+        format!("sign of the template {template}"),
+        sign(&zone_of(&template, true), &keys, &options).unwrap_err(),
+    );
+    case(
+        format!("sign of {base} with inception 20261203230000, expiration 20261201000000"),
+        sign(
+            &zone_of(base, false),
+            &keys,
+            &SignOptions::new().window(1_796_338_800, 1_796_083_200),
+        )
+        .unwrap_err(),
+    );
+    let zonemd = format!("{base}@ 60 IN ZONEMD 1 240 1 {}\n", "00".repeat(48));
+    case(
+        format!("sign of {zonemd}"),
+        sign(&zone_of(&zonemd, false), &keys, &options).unwrap_err(),
+    );
+    let template =
+        multiprimary::Template::new(zone_of(&format!("{base}www 60 IN A LOCAL-IP\n"), true));
+    let stranger = multiprimary::Host::new(
+        "evil.example.net.".parse().unwrap(),
+        ["192.0.2.9".parse().unwrap()],
+    );
+    case(
+        "sign_projections of that template for evil.example.net., not one of its hosts".into(),
+        template
+            .sign_projections(&[&stranger], &keys, &options)
+            .unwrap_err(),
+    );
+    rows
+}
+
 /// The key errors, from the fixtures `dnssec-keygen` wrote (`tests/data/keys/`) and
 /// copies of them changed here. Paths show the scratch directory as `keys/`.
 #[cfg(feature = "dnssec")]
@@ -419,6 +501,8 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
         std::fs::create_dir_all(&dir).unwrap();
         key_rows(&dir)
     };
+    #[cfg(feature = "dnssec")]
+    let sign_rows = sign_rows();
     // Every variant appears, so a new one cannot be left out of the table.
     let covered = |rows: &[Row]| {
         rows.iter()
@@ -442,6 +526,12 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
         let mut key_variants = variants(SOURCE_KEYS, "KeyError");
         assert!(key_variants.remove("Crypto"));
         assert_eq!(covered(&key_rows), key_variants);
+        // `HashCollision` takes two names with one SHA-1 hash, and `Key` a key that fails
+        // to sign (a `KeyError`, listed above): no small input makes either.
+        let mut sign_variants = variants(SOURCE_SIGN, "SignError");
+        assert!(sign_variants.remove("HashCollision"));
+        assert!(sign_variants.remove("Key"));
+        assert_eq!(covered(&sign_rows), sign_variants);
     }
     let mut text = table(&[
         (
@@ -465,6 +555,12 @@ fn the_error_table_lists_every_error_with_its_exact_message() {
         KEYS_HEADING,
         "A `KeyError`, from `Key::read`, `KeySet::read_dir`, `Key::write` and `Key::generate`: the file (and line) first where there is one. The inputs are the committed `tests/data/keys/` fixtures, changed as shown.",
         &key_rows,
+    ));
+    #[cfg(feature = "dnssec")]
+    text.push_str(&table_section(
+        "\n## Signing (`dnssec::sign`, `Template::sign_projections`)\n",
+        "A `SignError`: what stops a zone from being signed. `render --keys` prints it after the template's file name.",
+        &sign_rows,
     ));
     // Without the feature the key errors cannot be made: their section is kept as it is.
     #[cfg(not(feature = "dnssec"))]

@@ -178,7 +178,8 @@ pub enum SignError {
     /// The zone already holds DNSSEC records; signing them again would sign twice.
     #[error(
         "{owner} {record_type}: the zone already holds DNSSEC records; remove its \
-         DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS and CDNSKEY records and sign it again"
+         DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, CDS and CDNSKEY records, or have them \
+         dropped (SignOptions::replace, render --resign)"
     )]
     AlreadySigned {
         /// The first such record's owner.
@@ -196,7 +197,11 @@ pub enum SignError {
     #[error("the zone is a template; sign each host's projection instead")]
     Template,
     /// An expiration not after the inception.
-    #[error("the signature window ends ({expiration}) before it begins ({inception})")]
+    #[error(
+        "the signature window ends ({}) before it begins ({})",
+        format_time(*expiration),
+        format_time(*inception)
+    )]
     Window {
         /// The inception.
         inception: u32,
