@@ -22,6 +22,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/example.rs"]
+mod example;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -46,10 +49,10 @@ const DURATION: usize = 360;
 /// so three tries take under 3 s (the model needs at most two).
 const RETRY_SLACK: usize = 3;
 
+/// Runs the built example directly, not through `cargo run`, so that what cargo prints
+/// while building (warnings) never mixes with the example's own stderr.
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "-q", "--example", "failover", "--"])
+    Command::new(example::path("failover"))
         .args(args)
         .output()
         .unwrap()

@@ -20,6 +20,9 @@
     clippy::indexing_slicing
 )]
 
+#[path = "support/example.rs"]
+mod example;
+
 use std::cmp::Ordering;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -255,11 +258,11 @@ impl Drop for TempDir {
     }
 }
 
-/// `cargo run -q --example render -- ARGS`, from the package root, as a user runs it.
+/// The `render` example run with ARGS from the package root, as a user runs it; the
+/// built program itself, so that cargo's own output never mixes with the example's.
 fn render(args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
+    Command::new(example::path("render"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "-q", "--example", "render", "--"])
         .args(args)
         .output()
         .unwrap()

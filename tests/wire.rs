@@ -1,6 +1,9 @@
 //! AXFR streams (RFC 5936) and canonical record form (RFC 4034 §6.2).
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions may panic
 
+#[path = "support/example.rs"]
+mod example;
+
 use multiprimary::Zone;
 use multiprimary::hickory_proto::op::Message;
 use multiprimary::hickory_proto::rr::{Name, RecordType};
@@ -155,13 +158,8 @@ fn canonical_form_lowercases_owner_and_rfc_4034_names_only() {
 
 #[test]
 fn render_format_wire_writes_length_prefixed_messages_that_decode_to_the_projection() {
-    let output = std::process::Command::new(env!("CARGO"))
+    let output = std::process::Command::new(example::path("render"))
         .args([
-            "run",
-            "-q",
-            "--example",
-            "render",
-            "--",
             "examples/data/example.com.template",
             "bill",
             "--format",

@@ -388,6 +388,7 @@ impl Zone {
 
     /// Makes this zone own its nodes (copying them once if it shares them with a copy),
     /// before changes to most of them.
+    #[cfg(feature = "dnssec")]
     pub(crate) fn unshare(&mut self) {
         self.nodes.unshare();
     }

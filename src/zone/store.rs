@@ -244,6 +244,7 @@ impl Store {
     /// Makes this copy own its nodes, copied once if they are shared, so that changes to
     /// most of them go in place rather than each into the overlay (and every later copy
     /// of this one shares them again).
+    #[cfg(feature = "dnssec")]
     pub(crate) fn unshare(&mut self) {
         self.owned();
     }
