@@ -8,7 +8,12 @@
 //! per test binary. Include it with `#[path = "support/example.rs"] mod example;`.
 // A helper that cannot build the program it was asked for is a failed test.
 // Indexing a `serde_json::Value` yields `Null` for a missing key; it never panics.
-#![allow(dead_code, clippy::panic, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::panic,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
