@@ -10,7 +10,7 @@
 # What it does:
 # 1. Installs `dnsperf` and `nsd` with apt-get when they are missing (keeping
 #    dpkg from starting the nsd daemon), and builds
-#    `cargo build --release --example serve --example render --example genzone
+#    `cargo build --release --features server --example serve --example render --example genzone
 #    --example zone`.
 # 2. Writes one zone file, served as written by both servers: with ZONE=generated
 #    (the default) `genzone RECORDS example.com. 1`, the realistic zone the parse
@@ -111,7 +111,7 @@ taskset -c "$CLIENT_CPU" true 2>/dev/null || die "cannot pin to CPU $CLIENT_CPU 
 target=$(target_dir) || die "cargo metadata gave no target directory"
 examples=$target/release/examples
 build=(cargo build --release --quiet --example render --example genzone --example zone)
-[[ -z ${SERVE:-} ]] && build+=(--example serve)
+[[ -z ${SERVE:-} ]] && build+=(--features server --example serve)
 say "${build[*]}"
 "${build[@]}" || die "cargo build failed"
 SERVE=${SERVE:-$examples/serve}

@@ -86,8 +86,8 @@ if [[ -z ${FAILOVER_SERVE:-} ]]; then
 fi
 SERVE=${FAILOVER_SERVE:-$target/release/examples/serve}
 if [[ -z ${FAILOVER_SERVE:-} ]]; then
-    echo "failover: cargo build --release --example serve"
-    if ! cargo build --release --example serve --quiet; then
+    echo "failover: cargo build --release --features server --example serve"
+    if ! cargo build --release --features server --example serve --quiet; then
         echo "failover: error: cargo build failed" >&2
         exit 2
     fi

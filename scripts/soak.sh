@@ -105,8 +105,8 @@ if [[ -z ${SOAK_SERVE:-} ]]; then
 fi
 SERVE=${SOAK_SERVE:-$target/release/examples/serve}
 if [[ -z ${SOAK_SERVE:-} ]]; then
-    echo "soak: cargo build --release --example serve"
-    cargo build --release --example serve --quiet || die "cargo build failed"
+    echo "soak: cargo build --release --features server --example serve"
+    cargo build --release --features server --example serve --quiet || die "cargo build failed"
 fi
 [[ -x $SERVE ]] || die "$SERVE was not built"
 start_time=$SECONDS

@@ -11,6 +11,8 @@ pub mod error;
 mod fleet;
 mod schema;
 mod serial;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 mod template;

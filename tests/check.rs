@@ -95,7 +95,7 @@ struct Server {
 impl Server {
     /// Starts `serve ZONE --listen 127.0.0.1:0` and waits for `listening on ADDR:PORT`.
     fn start(zone: &Path) -> Self {
-        let mut child = Command::new(example::path("serve"))
+        let mut child = Command::new(example::path_with_features("serve", &["server"]))
             .arg(zone)
             .args(["--listen", "127.0.0.1:0", "--origin", "example.com."])
             .stdin(Stdio::null())

@@ -1223,7 +1223,7 @@ impl Server {
     /// Starts `serve ZONE --listen 127.0.0.1:0`; what it said if it never said
     /// `listening on`.
     fn try_start() -> Result<Self, Vec<String>> {
-        let mut child = Command::new(example::path("serve"))
+        let mut child = Command::new(example::path_with_features("serve", &["server"]))
             .args([ANSWER_ZONE, "--listen", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -45,7 +45,7 @@ impl Server {
     fn start(args: &[&str]) -> Self {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let mut child = Command::new(example::path("serve"))
+        let mut child = Command::new(example::path_with_features("serve", &["server"]))
             .args(args)
             .args(["--listen", &listen])
             .stderr(Stdio::piped())
@@ -230,7 +230,7 @@ fn a_zone_served_as_written_answers_and_a_bad_one_is_refused() {
     let response = server.ask("www.example.", RecordType::A);
     assert!(response.metadata.authoritative);
     assert_eq!(response.answers.len(), 2);
-    let output = Command::new(example::path("serve"))
+    let output = Command::new(example::path_with_features("serve", &["server"]))
         .args([TEMPLATE, "--listen", &format!("127.0.0.1:{}", free_port())])
         .output()
         .unwrap();

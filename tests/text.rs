@@ -2075,7 +2075,7 @@ fn unknown_type_data_comes_back_as_rdata_unknown_with_the_exact_octets() {
 fn empty_generic_data_of_an_unknown_type_decodes_to_empty_rdata_unknown() {
     let zone = parse_ok("$ORIGIN example.com.\ne 3600 IN TYPE65533 \\# 0\n");
     let record = zone.iter().next().unwrap();
-    assert_eq!(record.data(), []);
+    assert_eq!(record.data(), &[] as &[u8]);
     match record.rdata() {
         RData::Unknown { code, rdata } => {
             assert_eq!(code, RecordType::Unknown(65533));

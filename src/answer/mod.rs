@@ -2,6 +2,7 @@
 //! [`AnswerTable::answer`].
 
 mod compile;
+mod index;
 mod query;
 
 use hickory_proto::rr::{Name, RecordType};
@@ -10,6 +11,7 @@ use crate::error::ZoneError;
 use crate::schema;
 use crate::zone::Zone;
 use compile::{Fragment, Index, NONE, Node, RrsetEntry, Target};
+pub use index::{Hit, ZoneIndex};
 use query::{Edns, Parsed, Query};
 
 /// The UDP payload size this server offers in its OPT record (the 2020 DNS flag day's).
