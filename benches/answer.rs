@@ -20,6 +20,13 @@
 //! names that do not exist, wildcard hits at random labels under `wild`, referrals at a
 //! random name below a random delegation; `apex-a` is one fixed query.
 //!
+//! Group `answer/zones/hit`: a hit at a random name `hN.zoneM.test.` found through a
+//! [`ZoneIndex`](multiprimary::answer::ZoneIndex), then answered by that zone's table:
+//! `1000`, among 1,000 zones `zoneM.test.` of 100 records each; `1-of-all`, the same
+//! 97,000 names in one zone `test.` (the same data, no zone to find: what finding the
+//! zone costs `serve --config`; goal: `1000` within 1.3× of it); `1-small`, one zone of
+//! 100 records (all of it in the CPU's caches, which 1,000 zones are not).
+//!
 //! One iteration answers one query from its wire bytes to response bytes
 //! (`Throughput::Elements(1)`):
 //! - `multiprimary`: `AnswerTable::answer` into a reused buffer, over UDP;
@@ -60,6 +67,7 @@ use hickory_server::proto::serialize::binary::BinEncoder;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, MessageResponse, ZoneType};
+use multiprimary::answer::ZoneIndex;
 use multiprimary::text::{ParseOptions, parse};
 use multiprimary::{AnswerTable, Transport, Zone};
 
@@ -541,6 +549,112 @@ fn generated(c: &mut Criterion) {
     run(c, "1m", text, true);
 }
 
+/// Zones in the `zones` group's many-zone case, and records in each.
+const MANY_ZONES: usize = 1000;
+const RECORDS_PER_ZONE: usize = 100;
+
+/// A zone `zoneN.test.` of [`RECORDS_PER_ZONE`] records: SOA, NS, the name server's
+/// address and `h0` ... `h96` with an A record each.
+fn small_zone(n: usize) -> String {
+    let mut text = format!(
+        "$ORIGIN zone{n}.test.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 300\n\
+         @ NS ns\nns A 192.0.2.53\n"
+    );
+    for h in 0..RECORDS_PER_ZONE - 3 {
+        text.push_str(&format!("h{h} A 192.0.2.{}\n", h % 250 + 1));
+    }
+    text
+}
+
+/// Finding the zone among many (what `serve --config` does for every query): a hit
+/// through a [`ZoneIndex`] of one zone and of 1,000 zones of 100 records each, the
+/// zone's [`AnswerTable`] then answering. Every iteration asks the next of 65,536
+/// queries for random names (`hN.zoneM.test.`, M below the zone count).
+fn zones(c: &mut Criterion) {
+    let zones: Vec<(Zone, AnswerTable)> = (0..MANY_ZONES)
+        .filter_map(|n| {
+            let zone = parse(&small_zone(n), &ParseOptions::default()).ok()?;
+            let table = AnswerTable::compile(&zone).ok()?;
+            Some((zone, table))
+        })
+        .collect();
+    if zones.len() != MANY_ZONES {
+        println!("note: zones: only {} zones compiled, skipped", zones.len());
+        return;
+    }
+    // The same names in one zone `test.`: the data of the 1,000 zones, found without an
+    // index of zones, so that the two differ in finding the zone only.
+    let mut whole = String::from(
+        "$ORIGIN test.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\n\
+         ns A 192.0.2.53\n",
+    );
+    for n in 0..MANY_ZONES {
+        for h in 0..RECORDS_PER_ZONE - 3 {
+            whole.push_str(&format!("h{h}.zone{n} A 192.0.2.{}\n", h % 250 + 1));
+        }
+    }
+    let Some(one) = parse(&whole, &ParseOptions::default())
+        .ok()
+        .and_then(|zone| Some((AnswerTable::compile(&zone).ok()?, zone)))
+        .map(|(table, zone)| vec![(zone, table)])
+    else {
+        println!("note: zones: the one-zone copy did not compile, skipped");
+        return;
+    };
+    let mut group = c.benchmark_group("answer/zones/hit");
+    group.throughput(Throughput::Elements(1));
+    for (label, count, served) in [
+        ("1-small", 1, zones.get(..1).unwrap_or_default()),
+        ("1-of-all", MANY_ZONES, one.as_slice()),
+        ("1000", MANY_ZONES, zones.as_slice()),
+    ] {
+        let index = ZoneIndex::new(served.iter().map(|(zone, _)| zone.origin()));
+        let mut rng = Rng(u64::try_from(count).unwrap_or(0));
+        let queries: Vec<Vec<u8>> = (0..1 << 16)
+            .filter_map(|_| {
+                let name = format!(
+                    "h{}.zone{}.test.",
+                    rng.below(RECORDS_PER_ZONE - 3),
+                    rng.below(count)
+                );
+                encode_query(&Name::from_ascii(name).ok()?, RecordType::A, None)
+            })
+            .collect();
+        let mut out = [0u8; 4096];
+        // Every query must find its zone and be answered with one A record.
+        let wrong = queries.iter().find(|query| {
+            let Some(hit) = index.find(query) else {
+                return true;
+            };
+            let Some((_, table)) = served.get(hit.zone) else {
+                return true;
+            };
+            let Ok(n) = table.answer(query, Transport::Udp, &mut out) else {
+                return true;
+            };
+            Message::from_vec(out.get(..n).unwrap_or_default())
+                .map_or(true, |m| m.answers.len() != 1 || !m.metadata.authoritative)
+        });
+        if let Some(query) = wrong {
+            println!("WARNING: zones/{label}: a query was not answered from its zone: {query:?}");
+        }
+        let mask = queries.len() - 1;
+        let mut at = 0usize;
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                at = (at + 1) & mask;
+                let query = black_box(queries.get(at).map_or(&[][..], Vec::as_slice));
+                let hit = index.find(query)?;
+                let (_, table) = served.get(hit.zone)?;
+                table
+                    .answer(query, Transport::Udp, black_box(&mut out))
+                    .ok()
+            });
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(30)
@@ -551,6 +665,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = seed, generated
+    targets = seed, generated, zones
 }
 criterion_main!(benches);

@@ -219,3 +219,4 @@ echo " the same records from the input and the written file; count/lines: root r
 echo
 echo "interop: $passed passed, $failed failed"
 ((failed == 0))
+bash scripts/interop-dnssec.sh # the signed zones (DNSSEC): dnssec-verify, ldns-verify-zone, kzonecheck --dnssec on

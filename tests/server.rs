@@ -652,3 +652,29 @@ fn two_zones_with_one_origin_or_a_bad_zone_do_not_start() {
         .to_string();
     assert!(error.contains("broken.zone:2:"), "{error}");
 }
+
+#[test]
+fn the_shipped_config_reads_and_serves_both_its_zones() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/serve.toml");
+    let mut config = Config::read(&path).unwrap();
+    assert_eq!(
+        config.listen,
+        [
+            "127.0.0.1:5300".parse::<SocketAddr>().unwrap(),
+            "[::1]:5300".parse().unwrap()
+        ]
+    );
+    assert_eq!(config.metrics, Some("127.0.0.1:9153".parse().unwrap()));
+    assert_eq!(config.zones.len(), 2);
+    let health = config.zones[0].health.unwrap();
+    assert_eq!(health.target, "127.0.0.1:8080".parse().unwrap());
+    assert_eq!(health.interval, Duration::from_millis(1000));
+    assert_eq!((health.down_after, health.up_after), (3, 3));
+    // Served here on a free port, without metrics and without the probe.
+    config.listen = vec!["127.0.0.1:0".parse().unwrap()];
+    config.metrics = None;
+    config.zones[0].health = None;
+    let server = Running::start(config);
+    assert_eq!(server.addresses("www.example.com."), ["1.2.3.4"]);
+    assert_eq!(server.addresses("www.example.org."), ["127.0.0.1"]);
+}
