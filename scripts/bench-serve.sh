@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# End-to-end UDP load: dnsperf against the `serve` example and against NSD, both
-# serving the same zone file on loopback. Run by hand (not in CI); about two
-# minutes after the build.
+# End-to-end UDP load: dnsperf against the `serve` example, against NSD and against
+# Knot DNS, all three serving the same zone file on loopback. Run by hand (not in CI);
+# about six minutes after the build with the defaults.
 #
 #   scripts/bench-serve.sh                    # generated 100,000-record zone
 #   ZONE=template scripts/bench-serve.sh      # examples/data/example.com.template, rendered for bob
 #   RECORDS=1000000 RUNS=5 DURATION=20 scripts/bench-serve.sh
+#   WORKERS=2 scripts/bench-serve.sh          # two workers each, on both CPUs
 #
 # What it does:
-# 1. Installs `dnsperf` and `nsd` with apt-get when they are missing (keeping
-#    dpkg from starting the nsd daemon), and builds
+# 1. Installs `dnsperf`, `nsd` and `knot` with apt-get when they are missing (keeping
+#    dpkg from starting their daemons), and builds
 #    `cargo build --release --features server --example serve --example render --example genzone
 #    --example zone`.
 # 2. Writes one zone file, served as written by both servers: with ZONE=generated
@@ -22,15 +23,18 @@
 #    ancestor of one), shuffled with a fixed seed: the same zone always gives the
 #    same file. Before the runs, both servers get the whole file once and must
 #    answer every hit NOERROR and every miss NXDOMAIN.
-# 4. Starts `serve ZONE --listen 127.0.0.1:PORT --threads 1` and NSD (own temp
-#    config, one worker: `server-count: 1`; response rate limiting turned off
-#    with `rrl-ratelimit: 0`, zone file only, no remote control), each pinned to
-#    CPU SERVER_CPU with taskset; dnsperf runs pinned to CPU CLIENT_CPU with one
+# 4. Starts `serve ZONE --listen 127.0.0.1:PORT --threads WORKERS`, NSD (own temp
+#    config, `server-count: WORKERS`; response rate limiting turned off with
+#    `rrl-ratelimit: 0`, zone file only, no remote control) and knotd (own temp
+#    config, `udp-workers: WORKERS`, one TCP and one background worker, no
+#    journal, no zone file sync, no modules, so no RRL), each pinned with taskset
+#    to CPU SERVER_CPU (with WORKERS > 1: to SERVER_CPUS, by default every CPU,
+#    so that dnsperf shares one with a worker); dnsperf runs pinned to CPU CLIENT_CPU with one
 #    client socket and one thread (`-c 1 -T 1`), OUTSTANDING queries in flight
 #    (`-q`), no rate limit unless QPS is set (`-Q`), DURATION seconds (`-l`).
-# 5. RUNS runs against each, alternating (serve, NSD, serve, NSD, ...); prints
-#    every run, then the median queries per second of each, the ratio
-#    serve / NSD, and the queries lost (sent, no response within dnsperf's 5 s
+# 5. RUNS runs against each, alternating (serve, NSD, Knot, serve, ...); prints
+#    every run, then the median queries per second of each, the ratios
+#    serve / NSD and serve / Knot, and the queries lost (sent, no response within dnsperf's 5 s
 #    timeout), with the exact commands. Also per run: each server's own CPU
 #    time per answered query (user + system of its processes, from /proc), and
 #    how busy each of the two CPUs was. When the client CPU is near 100%,
@@ -42,15 +46,19 @@
 # anything else running on either CPU shows up as noise between runs.
 #
 # Settings (environment):
-#   ZONE=generated|template  RECORDS=100000  QUERIES=5000  RUNS=3  DURATION=10
+#   ZONE=generated|template  RECORDS=100000  QUERIES=5000  RUNS=5  DURATION=10
+#   WORKERS=1   UDP workers of each server
 #   OUTSTANDING=100  QPS=  (empty: as fast as the server answers)
-#   SERVER_CPU=0  CLIENT_CPU=1  BENCH_PORT=25561 (serve; NSD gets BENCH_PORT+1)
+#   SERVER_CPU=0  CLIENT_CPU=1  BENCH_PORT=25561 (serve; NSD gets BENCH_PORT+1,
+#   Knot BENCH_PORT+2)  SERVER_CPUS=  (taskset's list for the servers; default
+#   SERVER_CPU, or every CPU with WORKERS > 1)
 #   SERVE=PATH  a prebuilt `serve` to use instead of building (the zone tools
 #               are still built)
 #   SEED=1      the shuffle's seed
 #
 # Nothing leaves 127.0.0.1: both servers listen on it only, dnsperf queries it,
-# NSD has no notify, transfer or control peers. Both servers are stopped by PID
+# NSD and Knot have no notify, transfer or control peers (Knot's control socket is
+# a Unix socket in the temp dir). The servers are stopped by PID
 # when the script exits (normally, on an error, or on INT/TERM).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -63,7 +71,8 @@ export LC_ALL=C
 ZONE=${ZONE:-generated}
 RECORDS=${RECORDS:-100000}
 QUERIES=${QUERIES:-5000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
+WORKERS=${WORKERS:-1}
 DURATION=${DURATION:-10}
 OUTSTANDING=${OUTSTANDING:-100}
 QPS=${QPS:-}
@@ -71,6 +80,7 @@ SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 PORT=${BENCH_PORT:-25561}
 NSD_PORT=$((PORT + 1))
+KNOT_PORT=$((PORT + 2))
 SEED=${SEED:-1}
 ORIGIN=example.com.
 
@@ -81,20 +91,22 @@ die() {
 }
 
 case $ZONE in generated | template) ;; *) die "ZONE is generated or template, not '$ZONE'" ;; esac
-for v in RECORDS QUERIES RUNS DURATION OUTSTANDING SERVER_CPU CLIENT_CPU PORT SEED; do
+for v in RECORDS QUERIES RUNS DURATION OUTSTANDING SERVER_CPU CLIENT_CPU PORT SEED WORKERS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
 [[ -z $QPS || $QPS =~ ^[0-9]+$ ]] || die "QPS must be a whole number or empty, not '$QPS'"
 ((RUNS >= 1 && QUERIES >= 10)) || die "RUNS must be at least 1 and QUERIES at least 10"
+((WORKERS >= 1)) || die "WORKERS must be at least 1"
 
 # ---- tools ------------------------------------------------------------------
 missing=()
 command -v dnsperf >/dev/null 2>&1 || missing+=(dnsperf)
 { command -v nsd && command -v nsd-checkconf; } >/dev/null 2>&1 || missing+=(nsd)
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
+{ command -v knotd && command -v knotc; } >/dev/null 2>&1 || missing+=(knot)
 if ((${#missing[@]})); then
     apt_install bench-serve "${missing[@]}"
-    for c in dnsperf nsd nsd-checkconf taskset; do
+    for c in dnsperf nsd nsd-checkconf taskset knotd knotc; do
         command -v "$c" >/dev/null 2>&1 || die "$c still missing after install"
     done
 fi
@@ -104,6 +116,11 @@ for c in "$SERVER_CPU" "$CLIENT_CPU"; do
     ((c < cpus)) || die "CPU $c does not exist (this machine has $cpus); set SERVER_CPU and CLIENT_CPU"
 done
 ((SERVER_CPU != CLIENT_CPU)) || die "SERVER_CPU and CLIENT_CPU must differ"
+if [[ -z ${SERVER_CPUS:-} ]]; then
+    SERVER_CPUS=$SERVER_CPU
+    ((WORKERS == 1)) || SERVER_CPUS=0-$((cpus - 1))
+fi
+taskset -c "$SERVER_CPUS" true 2>/dev/null || die "cannot pin to CPUs $SERVER_CPUS (taskset -c $SERVER_CPUS)"
 taskset -c "$SERVER_CPU" true 2>/dev/null || die "cannot pin to CPU $SERVER_CPU (taskset -c $SERVER_CPU)"
 taskset -c "$CLIENT_CPU" true 2>/dev/null || die "cannot pin to CPU $CLIENT_CPU (taskset -c $CLIENT_CPU)"
 
@@ -212,7 +229,7 @@ server:
     xfrdir: "$tmp"
     logfile: "$tmp/nsd.log"
     verbosity: 1
-    server-count: 1
+    server-count: $WORKERS
     hide-version: yes
     hide-identity: yes
     rrl-ratelimit: 0
@@ -232,17 +249,50 @@ if ! nsd-checkconf "$tmp/nsd.conf" >"$tmp/checkconf.out" 2>&1; then
         { cat "$tmp/checkconf.out" >&2; die "nsd-checkconf rejects the config"; }
 fi
 
+mkdir -p "$tmp/knot"
+cat >"$tmp/knot.conf" <<EOF
+server:
+    listen: 127.0.0.1@$KNOT_PORT
+    udp-workers: $WORKERS
+    tcp-workers: 1
+    background-workers: 1
+    rundir: "$tmp/knot"
+    pidfile: "$tmp/knot/knot.pid"
+    identity: ""
+    version: ""
+control:
+    listen: "$tmp/knot/knot.sock"
+database:
+    storage: "$tmp/knot"
+log:
+  - target: stderr
+    any: warning
+template:
+  - id: default
+    storage: "$tmp"
+    file: "example.com.zone"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+zone:
+  - domain: $ORIGIN
+EOF
+knotc -c "$tmp/knot.conf" conf-check >"$tmp/knot-check.out" 2>&1 ||
+    { cat "$tmp/knot-check.out" >&2; die "knotc conf-check rejects the Knot config"; }
+
 # Nothing may listen on the ports yet: a server left over from another run would
 # answer in place of the ones started here.
-for p in "$PORT" "$NSD_PORT"; do
+for p in "$PORT" "$NSD_PORT" "$KNOT_PORT"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
         die "127.0.0.1:$p is already in use (set BENCH_PORT)"
     fi
 done
 
-serve_cmd="taskset -c $SERVER_CPU $SERVE $zone --listen 127.0.0.1:$PORT --threads 1"
-nsd_cmd="taskset -c $SERVER_CPU nsd -d -c $tmp/nsd.conf"
-say "starting serve on 127.0.0.1:$PORT and NSD on 127.0.0.1:$NSD_PORT, both on CPU $SERVER_CPU"
+serve_cmd="taskset -c $SERVER_CPUS $SERVE $zone --listen 127.0.0.1:$PORT --threads $WORKERS"
+nsd_cmd="taskset -c $SERVER_CPUS nsd -d -c $tmp/nsd.conf"
+knot_cmd="taskset -c $SERVER_CPUS knotd -c $tmp/knot.conf"
+say "starting serve on 127.0.0.1:$PORT, NSD on 127.0.0.1:$NSD_PORT and Knot on 127.0.0.1:$KNOT_PORT, all on CPU $SERVER_CPUS"
 # shellcheck disable=SC2086 # the commands are printed and run as one string
 $serve_cmd 2>"$tmp/serve.err" &
 pids+=($!)
@@ -251,6 +301,13 @@ serve_pid=$!
 $nsd_cmd >"$tmp/nsd.out" 2>&1 &
 pids+=($!)
 nsd_pid=$!
+# shellcheck disable=SC2086
+$knot_cmd >"$tmp/knot.out" 2>&1 &
+pids+=($!)
+knot_pid=$!
+declare -A port_of=([serve]=$PORT [NSD]=$NSD_PORT [Knot]=$KNOT_PORT)
+declare -A pid_of=([serve]=$serve_pid [NSD]=$nsd_pid [Knot]=$knot_pid)
+servers=(serve NSD Knot)
 
 # dnsperf OUTPUT-FILE PORT ARGS...: one dnsperf run on CLIENT_CPU.
 dnsperf_run() {
@@ -267,7 +324,7 @@ wait_for() { # port what pid
     local i
     for ((i = 0; i < 100; i++)); do
         kill -0 "$3" 2>/dev/null || {
-            cat "$tmp/serve.err" "$tmp/nsd.out" "$tmp/nsd.log" 2>/dev/null | tail -20 >&2
+            cat "$tmp/serve.err" "$tmp/nsd.out" "$tmp/nsd.log" "$tmp/knot.out" 2>/dev/null | tail -20 >&2
             die "$2 exited at startup"
         }
         if dnsperf_run "$tmp/ready" "$1" -d "$tmp/soa" -n 1 -t 1 &&
@@ -280,12 +337,12 @@ wait_for() { # port what pid
 }
 wait_for "$PORT" serve "$serve_pid"
 wait_for "$NSD_PORT" NSD "$nsd_pid"
+wait_for "$KNOT_PORT" Knot "$knot_pid"
 
 # Both answer the whole file once (also a warm-up): every hit NOERROR, every miss
 # NXDOMAIN.
-for who in serve NSD; do
-    port=$PORT
-    [[ $who == NSD ]] && port=$NSD_PORT
+for who in "${servers[@]}"; do
+    port=${port_of[$who]}
     dnsperf_run "$tmp/check.$who" "$port" -d "$queries" -n 1 -q 20 -t 2 ||
         { cat "$tmp/check.$who" >&2; die "dnsperf failed against $who"; }
     got=$(sed -n 's/^ *Response codes: *//p' "$tmp/check.$who")
@@ -329,12 +386,10 @@ perf_args=(-d "$queries" -c 1 -T 1 -l "$DURATION" -q "$OUTSTANDING")
 say "$RUNS runs of ${DURATION} s against each, alternating"
 declare -A qps lost sent latency scpu ccpu cost
 for ((run = 1; run <= RUNS; run++)); do
-    for who in serve NSD; do
-        port=$PORT
-        [[ $who == NSD ]] && port=$NSD_PORT
+    for who in "${servers[@]}"; do
+        port=${port_of[$who]}
         out=$tmp/run.$who.$run
-        pid=$serve_pid
-        [[ $who == NSD ]] && pid=$nsd_pid
+        pid=${pid_of[$who]}
         s0=$(cpu_ticks "$SERVER_CPU") c0=$(cpu_ticks "$CLIENT_CPU") p0=$(proc_ticks "$pid")
         dnsperf_run "$out" "$port" "${perf_args[@]}" || {
             cat "$out" >&2
@@ -360,7 +415,7 @@ for ((run = 1; run <= RUNS; run++)); do
             "${scpu[$who,$run]}" "${ccpu[$who,$run]}"
     done
 done
-for pid in "$serve_pid" "$nsd_pid"; do
+for pid in "$serve_pid" "$nsd_pid" "$knot_pid"; do
     kill -0 "$pid" 2>/dev/null || die "a server (pid $pid) died during the runs"
 done
 
@@ -380,13 +435,16 @@ total() { # WHO ARRAY
 }
 m_serve=$(median serve)
 m_nsd=$(median NSD)
+m_knot=$(median Knot)
 
 # ---- report -----------------------------------------------------------------
 dnsperf_cmd="taskset -c $CLIENT_CPU dnsperf -s 127.0.0.1 -p PORT ${perf_args[*]}"
 echo
 echo "Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $cpus CPUs, Linux $(uname -r)"
-echo "serve:   commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src examples Cargo.toml 2>/dev/null || echo ' (modified)'), --threads 1"
-echo "NSD:     $(nsd -v 2>&1 | head -1), server-count: 1, $rrl"
+echo "serve:   commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src examples Cargo.toml 2>/dev/null || echo ' (modified)'), --threads $WORKERS"
+echo "NSD:     $(nsd -v 2>&1 | head -1), server-count: $WORKERS, $rrl"
+echo "Knot:    $(knotd -V 2>&1 | head -1), udp-workers: $WORKERS"
+echo "Pinned:  servers to CPU $SERVER_CPUS, dnsperf to CPU $CLIENT_CPU"
 echo "dnsperf: $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"
 echo "Zone:    $ZONE, $(grep -vc '^\$' "$tmp/canonical.zone") RRs, $pool_size RRsets outside delegations ($zone_cmd)"
 echo "Queries: $QUERIES lines, $hits hits ($types), $misses NXDOMAIN; seed $SEED"
@@ -394,7 +452,7 @@ echo
 printf '%-7s' "server"
 for ((r = 1; r <= RUNS; r++)); do printf ' %10s' "run $r qps"; done
 printf ' %10s %10s %6s %9s %8s %8s\n' "median" "sent" "lost" "µs/query" "srv CPU" "cli CPU"
-for who in serve NSD; do
+for who in "${servers[@]}"; do
     printf '%-7s' "$who"
     for ((r = 1; r <= RUNS; r++)); do printf ' %10.0f' "${qps[$who,$r]}"; done
     printf ' %10.0f %10d %6d %9s %7.0f%% %7.0f%%\n' "$(median "$who")" "$(total "$who" sent)" "$(total "$who" lost)" \
@@ -402,7 +460,9 @@ for who in serve NSD; do
         "$(($(total "$who" scpu) / RUNS))" "$(($(total "$who" ccpu) / RUNS))"
 done
 echo
-awk -v s="$m_serve" -v n="$m_nsd" 'BEGIN { printf "serve / NSD (median qps): %.2f\n", (n > 0 ? s / n : 0) }'
+awk -v s="$m_serve" -v n="$m_nsd" -v k="$m_knot" 'BEGIN {
+    printf "serve / NSD (median qps): %.2f\n", (n > 0 ? s / n : 0)
+    printf "serve / Knot (median qps): %.2f\n", (k > 0 ? s / k : 0) }'
 echo "sent and lost: summed over the runs; lost: no response within dnsperf's timeout."
 echo "µs/query: the server's own CPU time (user + system, its threads and child processes) per"
 echo "answered query, median of the runs; independent of whether the server or dnsperf was the limit."
@@ -410,10 +470,13 @@ echo "srv CPU, cli CPU: busy share of CPU $SERVER_CPU and CPU $CLIENT_CPU during
 echo "softirq included: on loopback the receive path of a packet mostly runs on the sender's CPU)."
 echo "NSD's response rate limiting is turned off for the comparison ($rrl)."
 echo
-echo "Commands (PORT: $PORT for serve, $NSD_PORT for NSD; the zone file and NSD config lived in a temp dir):"
+echo "Commands (PORT: $PORT for serve, $NSD_PORT for NSD, $KNOT_PORT for Knot; the zone file and configs lived in a temp dir):"
 echo "  $zone_cmd > $(basename "$zone")"
 echo "  $serve_cmd"
 echo "  $nsd_cmd"
+echo "  $knot_cmd"
 echo "  $dnsperf_cmd"
 echo "NSD config:"
 sed 's/^/  | /' "$tmp/nsd.conf"
+echo "Knot config:"
+sed 's/^/  | /' "$tmp/knot.conf"
