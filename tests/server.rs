@@ -678,3 +678,126 @@ fn the_shipped_config_reads_and_serves_both_its_zones() {
     assert_eq!(server.addresses("www.example.com."), ["1.2.3.4"]);
     assert_eq!(server.addresses("www.example.org."), ["127.0.0.1"]);
 }
+
+#[test]
+fn a_zone_with_a_health_probe_switches_to_its_degraded_copy_and_back() {
+    let dir = TempDir::new("health");
+    let file = dir.write("example.com.template", TEMPLATE);
+    let web = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let target = web.local_addr().unwrap();
+    let mut zone = multiprimary::server::ZoneSpec::template(&file, "bob");
+    let mut health = multiprimary::server::Health::tcp(target);
+    health.interval = Duration::from_millis(50);
+    health.down_after = 2;
+    health.up_after = 2;
+    zone.health = Some(health);
+    let mut config = Config::new(vec!["127.0.0.1:0".parse().unwrap()], vec![zone]);
+    config.metrics = Some("127.0.0.1:0".parse().unwrap());
+    let server = Running::start(config);
+    let origin = Name::from_ascii("example.com.").unwrap();
+    assert_eq!(server.handle.is_degraded(&origin), Some(false));
+    assert_eq!(
+        server
+            .handle
+            .is_degraded(&Name::from_ascii("example.org.").unwrap()),
+        None
+    );
+    assert_eq!(server.addresses("www.example.com."), ["1.2.3.4"]);
+    // The web server goes away: after two failed probes, www points at bill.
+    drop(web);
+    server.wait_for(Level::Info, "is down");
+    assert_eq!(server.handle.is_degraded(&origin), Some(true));
+    assert_eq!(server.addresses("www.example.com."), ["5.6.7.8"]);
+    assert_eq!(server.addresses("example.com."), ["5.6.7.8"]);
+    // bob's own name is not a self name: it keeps bob's address.
+    assert_eq!(server.addresses("bob.example.com."), ["1.2.3.4"]);
+    let text = server.scrape();
+    assert_eq!(
+        sample(&text, "multiprimary_healthy", "zone=\"example.com.\""),
+        0
+    );
+    assert!(
+        sample(
+            &text,
+            "multiprimary_health_changed_seconds",
+            "zone=\"example.com.\""
+        ) > 0
+    );
+    // Back: the same port accepts again.
+    let web = std::net::TcpListener::bind(target).unwrap();
+    server.wait_for(Level::Info, "is up again");
+    assert_eq!(server.handle.is_degraded(&origin), Some(false));
+    assert_eq!(server.addresses("www.example.com."), ["1.2.3.4"]);
+    assert_eq!(
+        sample(
+            &server.scrape(),
+            "multiprimary_healthy",
+            "zone=\"example.com.\""
+        ),
+        1
+    );
+    drop(web);
+}
+
+#[test]
+fn reloads_under_load_lose_no_query() {
+    let dir = TempDir::new("swap");
+    let path = write_zones(&dir);
+    let server = Running::start(Config::read(&path).unwrap());
+    let address = server.address;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let asker = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_secs(2)))
+                .unwrap();
+            let mut buffer = [0u8; 4096];
+            let mut seen = std::collections::BTreeSet::new();
+            let mut id = 0u16;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                id = id.wrapping_add(1);
+                let mut query = Message::new(id, MessageType::Query, OpCode::Query);
+                query.add_query(Query::query(
+                    Name::from_ascii("host.sub.example.com.").unwrap(),
+                    RecordType::A,
+                ));
+                socket.send_to(&query.to_vec().unwrap(), address).unwrap();
+                let (len, _) = socket
+                    .recv_from(&mut buffer)
+                    .unwrap_or_else(|e| panic!("query {id} unanswered: {e}"));
+                let response = Message::from_vec(&buffer[..len]).unwrap();
+                assert_eq!(response.metadata.id, id);
+                assert_eq!(response.metadata.response_code, ResponseCode::NoError);
+                assert_eq!(response.answers.len(), 1, "query {id}");
+                seen.insert(response.answers[0].data.to_string());
+            }
+            (id, seen)
+        })
+    };
+    // Six reloads while the queries run, each with the other address.
+    for reload in 0..6 {
+        let address = if reload % 2 == 0 {
+            "192.0.2.2"
+        } else {
+            "192.0.2.1"
+        };
+        dir.write(
+            "sub.example.com.zone",
+            &SUB.replace("host IN A   192.0.2.1", &format!("host IN A   {address}")),
+        );
+        server.handle.reload();
+        // Each reload logs one line per zone, the last zone's last.
+        let line = server.wait_for(Level::Info, "other.test.zone");
+        assert!(line.starts_with("reloaded"), "{line}");
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (asked, seen) = asker.join().unwrap();
+    assert!(asked > 0);
+    // Both addresses were served, and nothing else.
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["192.0.2.1", "192.0.2.2"]
+    );
+}
