@@ -330,10 +330,18 @@ impl Server {
         let mut tcp = Vec::new();
         let mut addresses = Vec::new();
         for &listen in &config.listen {
-            let (sockets, listener, address) = udp::bind(listen, threads)?;
-            udp.extend(sockets);
-            tcp.push(listener);
-            addresses.push(address);
+            let bound = udp::bind(listen, threads)?;
+            if let Some(size) = bound.small_buffer {
+                shared.log.warning(&format!(
+                    "{}: the UDP receive buffer is {size} octets, not the {} asked for: a burst of \
+                     queries may be dropped; raise net.core.rmem_max (sysctl), or run with CAP_NET_ADMIN",
+                    bound.address,
+                    udp::RECEIVE_BUFFER
+                ));
+            }
+            udp.extend(bound.udp);
+            tcp.push(bound.tcp);
+            addresses.push(bound.address);
         }
         let (metrics, metrics_address) = match config.metrics {
             None => (None, None),

@@ -49,12 +49,20 @@ pub(super) fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
             shared.global.tcp_refused.fetch_add(1, Ordering::Relaxed);
             continue; // Dropping the stream closes it.
         }
-        shared.global.tcp_accepted.fetch_add(1, Ordering::Relaxed);
-        let shared = Arc::clone(shared);
-        thread::spawn(move || {
-            serve(stream, &shared);
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        let worker = Arc::clone(shared);
+        let spawned = thread::Builder::new().spawn(move || {
+            serve(stream, &worker);
+            worker.connections.fetch_sub(1, Ordering::SeqCst);
         });
+        // `thread::spawn` would panic when no thread can be made (a process or memory
+        // limit), ending this loop and TCP with it; such a connection is closed instead
+        // (the stream went down with the closure), like one over the limit.
+        if spawned.is_ok() {
+            shared.global.tcp_accepted.fetch_add(1, Ordering::Relaxed);
+        } else {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            shared.global.tcp_refused.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
