@@ -455,9 +455,10 @@ mod signed {
         }
         match &args.out {
             None => {
+                // `Stdout`, not its lock: the zones may be written from another thread.
                 let mut out = [TextOut::new(BufWriter::with_capacity(
                     BUFFER,
-                    std::io::stdout().lock(),
+                    std::io::stdout(),
                 ))];
                 let written = signed.write(&mut out);
                 let [

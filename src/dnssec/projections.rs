@@ -157,29 +157,46 @@ impl SignedProjections {
     }
 
     /// Writes each zone as text to its output (`outputs[i]` gets `zones()[i]`), byte for
-    /// byte as [`text::write`](crate::text::write) would, in one pass over the zone: the
-    /// lines the copies share are formatted once.
+    /// byte as [`text::write`](crate::text::write) would, in one pass over the zone per
+    /// group of outputs: the lines the copies share are formatted once per group. The
+    /// outputs are split into as many groups as rayon has threads, written at once, so
+    /// that writing many zones (16 files of hundreds of megabytes) uses every core.
     ///
     /// # Errors
     ///
     /// An output that fails, or more outputs than zones (or fewer).
-    pub fn write<W: std::fmt::Write>(&self, outputs: &mut [W]) -> std::fmt::Result {
+    pub fn write<W: std::fmt::Write + Send>(&self, outputs: &mut [W]) -> std::fmt::Result {
+        use rayon::prelude::*;
         if outputs.len() != self.zones.len() {
             return Err(std::fmt::Error);
         }
         let Some(base) = self.zones.first() else {
             return Ok(());
         };
-        let mut together: Vec<(&Zone, &mut W)> = Vec::new();
-        for ((zone, out), shared) in self.zones.iter().zip(outputs.iter_mut()).zip(&self.shared) {
-            if *shared {
-                together.push((zone, out));
-            } else {
-                crate::text::write(zone, out)?;
-            }
-        }
         let varying: Vec<(&Name, RecordType)> = self.varying.iter().map(|(n, t)| (n, *t)).collect();
-        crate::text::write_each(base, &varying, &mut together)
+        let mut jobs: Vec<(&Zone, bool, &mut W)> = self
+            .zones
+            .iter()
+            .zip(&self.shared)
+            .zip(outputs.iter_mut())
+            .map(|((zone, &shared), out)| (zone, shared, out))
+            .collect();
+        let groups = rayon::current_num_threads().clamp(1, jobs.len());
+        let per_group = jobs.len().div_ceil(groups);
+        jobs.par_chunks_mut(per_group).try_for_each(|group| {
+            let mut together: Vec<(&Zone, &mut W)> = Vec::new();
+            for (zone, shared, out) in group.iter_mut() {
+                if *shared {
+                    together.push((zone, &mut **out));
+                } else {
+                    crate::text::write(zone, &mut **out)?;
+                }
+            }
+            if together.is_empty() {
+                return Ok(());
+            }
+            crate::text::write_each(base, &varying, &mut together)
+        })
     }
 }
 
