@@ -409,7 +409,7 @@ impl Server {
         }
         let mut probes: Vec<JoinHandle<()>> = Vec::new();
         if let Some(served) = shared.current() {
-            start_probes(&served, &shared, &mut probes);
+            start_probes(&served.zones, &shared, &mut probes);
         }
         for address in &addresses {
             shared.log.info(&format!("listening on {address}"));
@@ -472,8 +472,13 @@ fn note_loaded(zone: &ServedZone) {
         .store(zone.loaded.zone.serial().unwrap_or(0), Ordering::Relaxed);
 }
 
-fn start_probes(served: &Served, shared: &Arc<Shared>, probes: &mut Vec<JoinHandle<()>>) {
-    for zone in &served.zones {
+/// Starts the health probe of each of `zones` that has one.
+fn start_probes<'a>(
+    zones: impl IntoIterator<Item = &'a ServedZone>,
+    shared: &Arc<Shared>,
+    probes: &mut Vec<JoinHandle<()>>,
+) {
+    for zone in zones {
         if let Some(health) = zone.runtime.spec.health {
             let runtime = Arc::clone(&zone.runtime);
             let shared = Arc::clone(shared);
@@ -487,6 +492,13 @@ fn start_probes(served: &Served, shared: &Arc<Shared>, probes: &mut Vec<JoinHand
 /// Reads the config again (when it came from a file) and every zone; swaps in what
 /// loaded, keeping the old copy of each zone that did not.
 fn reload(shared: &Arc<Shared>, config: &mut Config, probes: &mut Vec<JoinHandle<()>>) {
+    // A failure that leaves every zone as it was.
+    let keep_all = |error: &dyn std::fmt::Display| {
+        shared.global.reloads_failed.fetch_add(1, Ordering::Relaxed);
+        shared
+            .log
+            .error(&format!("{error} (still serving the zones loaded before)"));
+    };
     if let Some(path) = config.source.clone() {
         match Config::read(&path) {
             Ok(new) => {
@@ -507,10 +519,7 @@ fn reload(shared: &Arc<Shared>, config: &mut Config, probes: &mut Vec<JoinHandle
                 };
             }
             Err(error) => {
-                shared.global.reloads_failed.fetch_add(1, Ordering::Relaxed);
-                shared
-                    .log
-                    .error(&format!("{error} (still serving the zones loaded before)"));
+                keep_all(&error);
                 return;
             }
         }
@@ -562,10 +571,7 @@ fn reload(shared: &Arc<Shared>, config: &mut Config, probes: &mut Vec<JoinHandle
     let served = match index(zones) {
         Ok(served) => served,
         Err(error) => {
-            shared.global.reloads_failed.fetch_add(1, Ordering::Relaxed);
-            shared
-                .log
-                .error(&format!("{error} (still serving the zones loaded before)"));
+            keep_all(&error);
             return;
         }
     };
@@ -578,24 +584,13 @@ fn reload(shared: &Arc<Shared>, config: &mut Config, probes: &mut Vec<JoinHandle
             zone.runtime.retired.store(true, Ordering::Relaxed);
         }
     }
-    let new_probes: Vec<&ServedZone> = served
-        .zones
-        .iter()
-        .filter(|zone| {
-            !old.zones
-                .iter()
-                .any(|z| Arc::ptr_eq(&z.runtime, &zone.runtime))
-        })
-        .collect();
-    for zone in new_probes {
-        if let Some(health) = zone.runtime.spec.health {
-            let runtime = Arc::clone(&zone.runtime);
-            let shared = Arc::clone(shared);
-            probes.push(thread::spawn(move || {
-                health::watch(health, &runtime, &shared)
-            }));
-        }
-    }
+    // Zones new to this reload get a probe; the others keep theirs.
+    let new_zones = served.zones.iter().filter(|zone| {
+        !old.zones
+            .iter()
+            .any(|z| Arc::ptr_eq(&z.runtime, &zone.runtime))
+    });
+    start_probes(new_zones, shared, probes);
     for zone in &served.zones {
         note_loaded(zone);
     }
